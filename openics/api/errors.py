@@ -1,0 +1,23 @@
+"""API errors as clear messages: never a server error for bad input."""
+
+from typing import Any
+
+from django.http import Http404
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from openics.core.actions import StaleEdit
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, StaleEdit):
+        return Response(
+            {
+                "detail": "Someone else changed this record since you loaded it. Reload it and make your change again.",
+                "current_version": getattr(exc.current, "version", None),
+            },
+            status=409,
+        )
+    if isinstance(exc, Http404):
+        return Response({"detail": "Not found."}, status=404)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,431 @@
+"""Every write to the core record.
+
+`do_*` functions assume access was checked (through `access.py`) and do the
+write, the audit event and any notification in one transaction.  Pages, the
+API, management commands and imports all call these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import audit
+from .chronology import record_event
+from .models import (
+    Address,
+    BreakGlassGrant,
+    ChronologyEntry,
+    Enrolment,
+    Involvement,
+    InvolvementKind,
+    Notification,
+    Organisation,
+    OutboxMessage,
+    Person,
+    PersonDisability,
+    Relationship,
+    RestrictionAllow,
+    Share,
+    Significance,
+    Team,
+    User,
+)
+from .roles import MANAGER_ROLES, Part
+
+BREAK_GLASS_HOURS = 4
+
+
+class StaleEdit(Exception):
+    """Someone else saved the record since this edit began."""
+
+    def __init__(self, current: models.Model) -> None:
+        super().__init__("stale edit")
+        self.current = current
+
+
+def _lock_current(model: type[models.Model], pk: int, expected_version: int | None) -> Any:
+    obj = model._default_manager.select_for_update().get(pk=pk)
+    if expected_version is not None and obj.version != expected_version:  # type: ignore[attr-defined]
+        raise StaleEdit(obj)
+    return obj
+
+
+def notify(user: User, message: str, *, link: str = "", email_subject: str = "") -> Notification:
+    """An in-app alert, and an email through the outbox when the user has an
+    address.  Call inside the action's transaction."""
+    note = Notification.objects.create(user=user, message=message[:300], link=link)
+    if email_subject and user.email:
+        # The email names no child: it only says to sign in.
+        OutboxMessage.objects.create(
+            to=user.email,
+            subject=email_subject,
+            body=_("You have a new alert in OpenICS. Sign in to see it.") + "\n",
+        )
+    return note
+
+
+# ---------------------------------------------------------------- people
+
+
+PERSON_FIELDS = [
+    "is_child",
+    "first_name",
+    "last_name",
+    "known_as",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "date_of_death",
+    "sex",
+    "gender",
+    "ethnicity",
+    "first_language",
+    "interpreter_needed",
+    "religion",
+    "la_child_id",
+    "upn",
+    "upn_unknown_reason",
+    "nhs_number",
+    "phone",
+    "email",
+]
+
+
+def do_create_person(
+    *, actor: User, data: dict[str, Any], disabilities: list[str] | None = None, address: dict[str, Any] | None = None
+) -> Person:
+    with transaction.atomic():
+        person = Person(**{k: v for k, v in data.items() if k in PERSON_FIELDS})
+        person.save()
+        for code in disabilities or []:
+            PersonDisability.objects.create(person=person, code=code)
+        if address:
+            Address.objects.create(person=person, **address)
+        if person.is_child:
+            record_event(
+                person,
+                occurred_on=timezone.localdate(),
+                kind="person_created",
+                summary=_("Record created"),
+                entered_by=actor,
+                origin=person,
+            )
+        audit.record("create", user=actor, obj=person, child_id=person.pk)
+    return person
+
+
+def do_update_person(
+    person: Person,
+    *,
+    actor: User,
+    data: dict[str, Any],
+    expected_version: int | None,
+    disabilities: list[str] | None = None,
+) -> Person:
+    with transaction.atomic():
+        current = _lock_current(Person, person.pk, expected_version)
+        changed = [k for k, v in data.items() if k in PERSON_FIELDS and getattr(current, k) != v]
+        for key in changed:
+            setattr(current, key, data[key])
+        if disabilities is not None:
+            existing = set(current.disabilities.values_list("code", flat=True))
+            wanted = set(disabilities)
+            if existing != wanted:
+                current.disabilities.exclude(code__in=wanted).delete()
+                for code in wanted - existing:
+                    PersonDisability.objects.create(person=current, code=code)
+                changed.append("disabilities")
+        current.version = F("version") + 1
+        current.updated_at = timezone.now()
+        current.save(update_fields=[k for k in changed if k != "disabilities"] + ["version", "updated_at"])
+        current.refresh_from_db(fields=["version"])
+        # Field names only: values stay out of the audit trail.
+        audit.record("update", user=actor, obj=current, child_id=current.pk, detail={"fields": sorted(changed)})
+    return current
+
+
+def do_add_address(person: Person, *, actor: User, data: dict[str, Any]) -> Address:
+    """A new address; the previous current one is closed the day before."""
+    with transaction.atomic():
+        moved_in = data.get("moved_in") or timezone.localdate()
+        for old in person.addresses.filter(moved_out__isnull=True):
+            old.moved_out = moved_in
+            old.save(update_fields=["moved_out"])
+        address = Address.objects.create(person=person, **{**data, "moved_in": moved_in})
+        if person.is_child:
+            record_event(
+                person,
+                occurred_on=moved_in,
+                kind="address_change",
+                summary=_("Moved to a new address"),
+                entered_by=actor,
+                origin=address,
+            )
+        audit.record("create", user=actor, obj=address, child_id=person.pk)
+    return address
+
+
+def do_add_relationship(child: Person, *, actor: User, person: Person, data: dict[str, Any]) -> Relationship:
+    with transaction.atomic():
+        rel = Relationship.objects.create(child=child, person=person, **data)
+        audit.record("create", user=actor, obj=rel, child_id=child.pk, detail={"kind": rel.kind})
+    return rel
+
+
+def do_end_relationship(rel: Relationship, *, actor: User, ended_on: dt.date) -> Relationship:
+    with transaction.atomic():
+        rel.ended_on = ended_on
+        rel.save(update_fields=["ended_on"])
+        audit.record("update", user=actor, obj=rel, child_id=rel.child_id, detail={"fields": ["ended_on"]})
+    return rel
+
+
+# ---------------------------------------------------------------- involvement
+
+
+def do_allocate(
+    child: Person, *, actor: User, team: Team, worker: User | None, started_on: dt.date | None = None
+) -> Involvement:
+    """Allocate a worker and team; the previous allocation ends the same day."""
+    started_on = started_on or timezone.localdate()
+    with transaction.atomic():
+        Involvement.objects.select_for_update().filter(
+            child=child, kind=InvolvementKind.ALLOCATED, ended_on__isnull=True
+        ).update(ended_on=started_on)
+        inv = Involvement.objects.create(
+            child=child,
+            kind=InvolvementKind.ALLOCATED,
+            organisation=team.organisation,
+            team=team,
+            worker=worker,
+            started_on=started_on,
+        )
+        who = str(worker) if worker else _("unallocated worker")
+        record_event(
+            child,
+            occurred_on=started_on,
+            kind="allocation",
+            summary=_("Allocated to %(who)s, %(team)s") % {"who": who, "team": team.name},
+            entered_by=actor,
+            origin=inv,
+        )
+        if worker is not None and worker != actor:
+            notify(worker, _("A child has been allocated to you."), link=f"/children/{child.pk}/")
+        audit.record("allocate", user=actor, obj=inv, child_id=child.pk)
+    return inv
+
+
+def do_add_involvement(
+    child: Person,
+    *,
+    actor: User,
+    kind: str,
+    organisation: Organisation,
+    team: Team | None = None,
+    worker: User | None = None,
+    started_on: dt.date | None = None,
+    notes: str = "",
+) -> Involvement:
+    if kind == InvolvementKind.ALLOCATED:
+        if team is None:
+            raise ValueError("an allocation needs a team")
+        return do_allocate(child, actor=actor, team=team, worker=worker, started_on=started_on)
+    started_on = started_on or timezone.localdate()
+    with transaction.atomic():
+        inv = Involvement.objects.create(
+            child=child,
+            kind=kind,
+            organisation=organisation,
+            team=team,
+            worker=worker,
+            started_on=started_on,
+            notes=notes,
+        )
+        record_event(
+            child,
+            occurred_on=started_on,
+            kind="involvement",
+            summary=_("%(org)s involved: %(kind)s") % {"org": organisation.name, "kind": inv.get_kind_display()},
+            source_organisation=organisation,
+            entered_by=actor,
+            origin=inv,
+        )
+        audit.record("create", user=actor, obj=inv, child_id=child.pk, detail={"kind": kind})
+    return inv
+
+
+def do_end_involvement(inv: Involvement, *, actor: User, ended_on: dt.date | None = None) -> Involvement:
+    with transaction.atomic():
+        inv.ended_on = ended_on or timezone.localdate()
+        inv.save(update_fields=["ended_on"])
+        audit.record("update", user=actor, obj=inv, child_id=inv.child_id, detail={"fields": ["ended_on"]})
+    return inv
+
+
+def do_enrol(child: Person, *, actor: User, school: Organisation, started_on: dt.date | None = None) -> Enrolment:
+    started_on = started_on or timezone.localdate()
+    with transaction.atomic():
+        Enrolment.objects.filter(child=child, ended_on__isnull=True).update(ended_on=started_on)
+        enrolment = Enrolment.objects.create(child=child, school=school, started_on=started_on)
+        record_event(
+            child,
+            occurred_on=started_on,
+            kind="school_enrolment",
+            summary=_("Joined %(school)s") % {"school": school.name},
+            source_organisation=school,
+            entered_by=actor,
+            origin=enrolment,
+        )
+        audit.record("create", user=actor, obj=enrolment, child_id=child.pk)
+    return enrolment
+
+
+# ---------------------------------------------------------------- chronology
+
+
+def do_add_chronology_entry(child: Person, *, actor: User, data: dict[str, Any]) -> ChronologyEntry:
+    with transaction.atomic():
+        entry = record_event(
+            child,
+            occurred_on=data["occurred_on"],
+            kind="manual",
+            summary=data["summary"],
+            detail=data.get("detail", ""),
+            source=data.get("source", ""),
+            source_organisation=data.get("source_organisation"),
+            significance=data.get("significance", Significance.ROUTINE),
+            part=data.get("part", Part.CORE),
+            entered_by=actor,
+            is_manual=True,
+        )
+        audit.record("create", user=actor, obj=entry, child_id=child.pk)
+    return entry
+
+
+def do_strike_out_chronology_entry(entry: ChronologyEntry, *, actor: User, reason: str) -> ChronologyEntry:
+    with transaction.atomic():
+        entry.struck_out_at = timezone.now()
+        entry.struck_out_reason = reason[:300]
+        entry.save(update_fields=["struck_out_at", "struck_out_reason"])
+        audit.record("strike_out", user=actor, obj=entry, child_id=entry.child_id)
+    return entry
+
+
+# ---------------------------------------------------------------- sharing and restriction
+
+
+def do_share(
+    child: Person,
+    *,
+    actor: User,
+    parts: list[str],
+    lawful_basis: str,
+    reason: str,
+    expires_at: dt.datetime,
+    organisation: Organisation | None = None,
+    user: User | None = None,
+) -> Share:
+    with transaction.atomic():
+        share = Share.objects.create(
+            child=child,
+            organisation=organisation,
+            user=user,
+            parts=sorted(set(parts)),
+            lawful_basis=lawful_basis,
+            reason=reason,
+            shared_by=actor,
+            expires_at=expires_at,
+        )
+        audit.record(
+            "share",
+            user=actor,
+            obj=share,
+            child_id=child.pk,
+            detail={"parts": share.parts, "lawful_basis": lawful_basis},
+        )
+    return share
+
+
+def do_revoke_share(share: Share, *, actor: User) -> Share:
+    with transaction.atomic():
+        share.revoked_at = timezone.now()
+        share.save(update_fields=["revoked_at"])
+        audit.record("revoke_share", user=actor, obj=share, child_id=share.child_id)
+    return share
+
+
+def do_restrict(child: Person, *, actor: User, category: str, review_on: dt.date | None, allow: list[User]) -> Person:
+    """Seal a record.  The actor stays on the allow-list, so it is never
+    sealed against everyone."""
+    with transaction.atomic():
+        child.restriction = category
+        child.restriction_review_on = review_on
+        child.save(update_fields=["restriction", "restriction_review_on"])
+        for user in {actor, *allow}:
+            RestrictionAllow.objects.get_or_create(child=child, user=user, defaults={"added_by": actor})
+        audit.record("restrict", user=actor, obj=child, child_id=child.pk, detail={"category": category})
+    return child
+
+
+def do_lift_restriction(child: Person, *, actor: User) -> Person:
+    with transaction.atomic():
+        child.restriction = ""
+        child.restriction_review_on = None
+        child.save(update_fields=["restriction", "restriction_review_on"])
+        audit.record("unrestrict", user=actor, obj=child, child_id=child.pk)
+    return child
+
+
+def do_break_glass(child: Person, *, actor: User, reason: str, hours: int = BREAK_GLASS_HOURS) -> BreakGlassGrant:
+    """Emergency access: expires, and alerts the actor's managers at once."""
+    with transaction.atomic():
+        grant = BreakGlassGrant.objects.create(
+            child=child, user=actor, reason=reason, expires_at=timezone.now() + dt.timedelta(hours=hours)
+        )
+        for manager in managers_of(actor):
+            notify(
+                manager,
+                _("%(user)s used emergency (break-glass) access to a restricted record.") % {"user": actor},
+                link="/admin-area/break-glass/",
+                email_subject=_("OpenICS: emergency access used"),
+            )
+        audit.record("break_glass", user=actor, obj=grant, child_id=child.pk)
+    return grant
+
+
+def do_review_break_glass(grant: BreakGlassGrant, *, actor: User, note: str) -> BreakGlassGrant:
+    with transaction.atomic():
+        grant.reviewed_by = actor
+        grant.reviewed_at = timezone.now()
+        grant.review_note = note
+        grant.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+        audit.record("review_break_glass", user=actor, obj=grant, child_id=grant.child_id)
+    return grant
+
+
+def managers_of(user: User) -> list[User]:
+    """The practice and service managers of the user's teams and the teams
+    above them."""
+    team_ids = set(user.role_assignments.filter(team__isnull=False).values_list("team_id", flat=True))
+    ancestors: set[int] = set()
+    parents = dict(Team.objects.values_list("id", "parent_id"))
+    for team_id in team_ids:
+        current: int | None = team_id
+        while current is not None and current not in ancestors:
+            ancestors.add(current)
+            current = parents.get(current)
+    return list(
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role__in=MANAGER_ROLES,
+            role_assignments__team_id__in=ancestors,
+            role_assignments__ended_on__isnull=True,
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+    )

@@ -1,0 +1,194 @@
+"""Forms for the core record: people, relationships, involvement, chronology."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from openics.web.forms import GovukDateField, GovukForm
+
+from .codes import Disability, Ethnicity, Religion, Sex, UPNUnknownReason
+from .models import InvolvementKind, Organisation, RelationshipKind, Significance, Team, User
+from .validators import (
+    normalise_nhs_number,
+    normalise_postcode,
+    normalise_upn,
+    validate_nhs_number,
+    validate_postcode,
+    validate_upn,
+)
+
+
+class SignInForm(GovukForm):
+    username = forms.CharField(
+        label=_("Username"), max_length=150, error_messages={"required": _("Enter your username")}
+    )
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput, error_messages={"required": _("Enter your password")}
+    )
+
+
+class MFAForm(GovukForm):
+    token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        error_messages={"required": _("Enter the 6-digit code from your authenticator app")},
+    )
+
+
+class FindChildForm(GovukForm):
+    q = forms.CharField(
+        label=_("Name"), required=False, max_length=100, help_text=_("Part of a first, last or known-as name")
+    )
+    date_of_birth = GovukDateField(label=_("Date of birth"), required=False)
+    identifier = forms.CharField(label=_("LA child ID, UPN or NHS number"), required=False, max_length=20)
+    postcode = forms.CharField(label=_("Postcode"), required=False, max_length=10)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(k) for k in ("q", "date_of_birth", "identifier", "postcode")) and not self.errors:
+            raise forms.ValidationError(_("Enter a name, date of birth, identifier or postcode"))
+        return data
+
+
+class PersonForm(GovukForm):
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=100, error_messages={"required": _("Enter the last name")}
+    )
+    known_as = forms.CharField(label=_("Known as"), max_length=100, required=False)
+    date_of_birth = GovukDateField(
+        label=_("Date of birth"), required=False, max_today=True, help_text=_("For example, 27 3 2015")
+    )
+    expected_date_of_birth = GovukDateField(
+        label=_("Expected date of birth"), required=False, help_text=_("For an unborn child")
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN, widget=forms.RadioSelect)
+    gender = forms.CharField(label=_("Gender identity (optional)"), max_length=60, required=False)
+    ethnicity = forms.ChoiceField(label=_("Ethnicity"), choices=Ethnicity.choices, initial=Ethnicity.NOBT)
+    first_language = forms.CharField(label=_("First language"), max_length=60, required=False, initial="English")
+    interpreter_needed = forms.BooleanField(label=_("Needs an interpreter"), required=False)
+    religion = forms.ChoiceField(label=_("Religion"), choices=Religion.choices, initial=Religion.UNKNOWN)
+    disabilities = forms.MultipleChoiceField(
+        label=_("Disabilities"), choices=Disability.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    la_child_id = forms.CharField(label=_("LA child ID"), max_length=20, required=False)
+    upn = forms.CharField(label=_("UPN"), max_length=16, required=False, help_text=_("13 characters"))
+    upn_unknown_reason = forms.ChoiceField(
+        label=_("Reason the UPN is not known"), choices=[("", "—"), *UPNUnknownReason.choices], required=False
+    )
+    nhs_number = forms.CharField(label=_("NHS number"), max_length=14, required=False, help_text=_("10 digits"))
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+
+    def clean_upn(self) -> str:
+        value = normalise_upn(self.cleaned_data.get("upn", ""))
+        if value:
+            validate_upn(value)
+        return value
+
+    def clean_nhs_number(self) -> str:
+        value = normalise_nhs_number(self.cleaned_data.get("nhs_number", ""))
+        if value:
+            validate_nhs_number(value)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("upn") and data.get("upn_unknown_reason"):
+            self.add_error("upn_unknown_reason", _("Leave the reason blank when the UPN is known"))
+        dob, edd = data.get("date_of_birth"), data.get("expected_date_of_birth")
+        if dob and edd:
+            self.add_error("expected_date_of_birth", _("Enter a date of birth or an expected date of birth, not both"))
+        return data
+
+
+class AddressForm(GovukForm):
+    line1 = forms.CharField(
+        label=_("Address line 1"), max_length=200, error_messages={"required": _("Enter address line 1")}
+    )
+    line2 = forms.CharField(label=_("Address line 2 (optional)"), max_length=200, required=False)
+    town = forms.CharField(
+        label=_("Town or city"), max_length=100, error_messages={"required": _("Enter the town or city")}
+    )
+    postcode = forms.CharField(label=_("Postcode"), max_length=10, error_messages={"required": _("Enter the postcode")})
+    moved_in = GovukDateField(label=_("Moved in"), required=False)
+
+    def clean_postcode(self) -> str:
+        value = normalise_postcode(self.cleaned_data.get("postcode", ""))
+        validate_postcode(value)
+        return value
+
+
+class ChronologyEntryForm(GovukForm):
+    occurred_on = GovukDateField(
+        label=_("Date"), max_today=True, error_messages={"required": _("Enter the date it happened")}
+    )
+    summary = forms.CharField(
+        label=_("What happened"), max_length=300, error_messages={"required": _("Enter what happened")}
+    )
+    detail = forms.CharField(
+        label=_("More detail (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    source = forms.CharField(
+        label=_("Source"), max_length=200, required=False, help_text=_("Who told us, or where it is recorded")
+    )
+    significance = forms.ChoiceField(
+        label=_("Significance"), choices=Significance.choices, initial=Significance.ROUTINE, widget=forms.RadioSelect
+    )
+
+
+class ChronologyFilterForm(GovukForm):
+    kind = forms.ChoiceField(label=_("Type"), required=False)
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Organisation.objects.none(), required=False)
+    date_from = GovukDateField(label=_("From"), required=False)
+    date_to = GovukDateField(label=_("To"), required=False)
+    significance = forms.ChoiceField(
+        label=_("Significance"), required=False, choices=[("", _("Any")), *Significance.choices]
+    )
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]], agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Any")), *kinds]  # type: ignore[attr-defined]
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class RelationshipForm(GovukForm):
+    kind = forms.ChoiceField(label=_("Relationship to the child"), choices=RelationshipKind.choices)
+    parental_responsibility = forms.BooleanField(label=_("Has parental responsibility"), required=False)
+    lives_with_child = forms.BooleanField(label=_("Lives with the child"), required=False)
+    emergency_contact_order = forms.IntegerField(
+        label=_("Emergency contact order (optional)"),
+        min_value=1,
+        max_value=9,
+        required=False,
+        help_text=_("1 is called first"),
+    )
+
+
+class AllocationForm(GovukForm):
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.filter(active=True), error_messages={"required": _("Select the team")}
+    )
+    worker = forms.ModelChoiceField(
+        label=_("Worker (optional)"), queryset=User.objects.filter(is_active=True), required=False
+    )
+
+
+class InvolvementForm(GovukForm):
+    kind = forms.ChoiceField(
+        label=_("Involvement"), choices=[c for c in InvolvementKind.choices if c[0] != InvolvementKind.ALLOCATED]
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Agency"),
+        queryset=Organisation.objects.filter(active=True),
+        error_messages={"required": _("Select the agency")},
+    )
+    worker = forms.ModelChoiceField(
+        label=_("Worker (optional)"), queryset=User.objects.filter(is_active=True), required=False
+    )
+    started_on = GovukDateField(label=_("Since"), required=False)
+    notes = forms.CharField(label=_("Notes (optional)"), max_length=300, required=False)

@@ -1,0 +1,16 @@
+"""The URL map.  Every route here must appear in the permission matrix
+(openics/core/tests/test_permission_matrix.py) or the suite fails."""
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", include("openics.api.urls")),
+    path("", include("openics.core.urls")),
+]
