@@ -154,7 +154,8 @@ LOGIN_REDIRECT_URL = "my-work"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sign-in: MFA for everyone outside demo mode; lockout after 5 failures.
-OPENICS_REQUIRE_MFA = env_bool("OPENICS_REQUIRE_MFA", not DEMO_MODE)
+# Tests sign in with force_login; the MFA tests turn this back on.
+OPENICS_REQUIRE_MFA = env_bool("OPENICS_REQUIRE_MFA", not (DEMO_MODE or TESTING))
 AXES_FAILURE_LIMIT = int(os.environ.get("OPENICS_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
 # Lock the account, not the address: a council's staff share a few
