@@ -17,6 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+# Every module holding a `ROUTES` dict; an app adds its own here.
+MATRIX_MODULES = (
+    "openics.core.route_matrix",
+    "openics.core.admin_route_matrix",
+    "openics.api.route_matrix",
+)
+
 PERSONAS = (
     "anonymous",
     "sam_sw",

@@ -12,5 +12,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("openics.api.urls")),
+    path("manage/", include("openics.core.admin_urls")),
     path("", include("openics.core.urls")),
 ]
