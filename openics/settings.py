@@ -64,11 +64,11 @@ INSTALLED_APPS = [
     "axes",
     "pgtrigger",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
     "openics.core",
+    "openics.timescales",
     "openics.web",
     "openics.api",
 ]
@@ -144,6 +144,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+if TESTING:
+    # Argon2 is deliberately slow; the suite creates hundreds of users.  A
+    # test that checks the production hasher overrides this.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -164,6 +168,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("OPENICS_AXES_ENABLED", True)
+# A locked account sees the sign-in page with a clear message (429).
+AXES_LOCKOUT_CALLABLE = "openics.core.auth_views.locked_out"
 
 # Sessions: 15 minutes idle, 12 hours absolute (the absolute limit is
 # enforced by SessionLimitsMiddleware).
@@ -179,7 +185,9 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE = env_bool("OPENICS_SECURE", not (DEBUG or DEMO_MODE))
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
-SECURE_SSL_REDIRECT = SECURE and env_bool("OPENICS_SSL_REDIRECT", True)
+# Tests speak plain HTTP through Django's client; the redirect itself is a
+# deployment concern, checked by `check --deploy` and its own test.
+SECURE_SSL_REDIRECT = SECURE and not TESTING and env_bool("OPENICS_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
@@ -228,11 +236,21 @@ WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE or TESTING
 
 EMAIL_BACKEND = os.environ.get("OPENICS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("OPENICS_FROM_EMAIL", "openics@localhost")
+# The SMTP relay the outbox worker sends through (with OPENICS_EMAIL_BACKEND
+# set to django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = os.environ.get("OPENICS_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("OPENICS_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("OPENICS_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("OPENICS_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("OPENICS_EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 30
 
 REST_FRAMEWORK = {
+    # Token first: an unauthenticated request then gets 401 (with
+    # WWW-Authenticate), and a session counts only after the second factor.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "openics.api.authentication.TokenAuthentication",
+        "openics.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -246,6 +264,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Code lists keep their own names in generated clients.
+    "ENUM_NAME_OVERRIDES": {
+        "RelationshipKindEnum": "openics.core.models.RelationshipKind",
+        "InvolvementKindEnum": "openics.core.models.InvolvementKind",
+        "OrganisationKindEnum": "openics.core.models.OrganisationKind",
+        "PartEnum": "openics.core.roles.Part",
+    },
 }
 
 # The authority this installation serves; its nation picks the calendar.

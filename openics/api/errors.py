@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -18,6 +19,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             },
             status=409,
         )
+    if isinstance(exc, DjangoValidationError):
+        # Actions (the administration ones especially) validate with Django's
+        # error, keyed by field, so the API gives the same messages as pages.
+        if hasattr(exc, "error_dict"):
+            fields = {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
+            return Response(fields, status=400)
+        return Response({"non_field_errors": exc.messages}, status=400)
     if isinstance(exc, Http404):
         return Response({"detail": "Not found."}, status=404)
     return drf_exception_handler(exc, context)

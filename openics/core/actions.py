@@ -29,6 +29,7 @@ from .models import (
     OutboxMessage,
     Person,
     PersonDisability,
+    PersonMerge,
     Relationship,
     RestrictionAllow,
     Share,
@@ -391,7 +392,7 @@ def do_break_glass(child: Person, *, actor: User, reason: str, hours: int = BREA
             notify(
                 manager,
                 _("%(user)s used emergency (break-glass) access to a restricted record.") % {"user": actor},
-                link="/admin-area/break-glass/",
+                link="/break-glass/",
                 email_subject=_("OpenICS: emergency access used"),
             )
         audit.record("break_glass", user=actor, obj=grant, child_id=child.pk)
@@ -429,3 +430,142 @@ def managers_of(user: User) -> list[User]:
         .exclude(pk=user.pk)
         .distinct()
     )
+
+
+# ---------------------------------------------------------------- merging duplicates
+
+
+def _merge_moves(keep: Person, duplicate: Person) -> dict[str, list[int]]:
+    """Move the duplicate's rows to `keep`, returning the ids moved per kind.
+
+    A row that would clash with one `keep` already has (the same relationship,
+    a second open allocation, the same disability, a relationship of the
+    record with itself) stays with the duplicate: nothing is lost, and an
+    unmerge puts back exactly what moved.
+    """
+    from .models import PreviousName
+
+    moved: dict[str, list[int]] = {}
+
+    def move(key: str, qs: models.QuerySet[Any], field: str) -> None:
+        ids = list(qs.values_list("pk", flat=True))
+        if ids:
+            qs.model._default_manager.filter(pk__in=ids).update(**{field: keep})
+        moved[key] = ids
+
+    existing_rels = set(Relationship.objects.filter(child=keep).values_list("person_id", "kind"))
+    as_child = Relationship.objects.filter(child=duplicate).exclude(person=keep)
+    move(
+        "relationship_child",
+        as_child.exclude(pk__in=[r.pk for r in as_child if (r.person_id, r.kind) in existing_rels]),
+        "child",
+    )
+    existing_rels = set(Relationship.objects.filter(person=keep).values_list("child_id", "kind"))
+    as_person = Relationship.objects.filter(person=duplicate).exclude(child=keep)
+    move(
+        "relationship_person",
+        as_person.exclude(pk__in=[r.pk for r in as_person if (r.child_id, r.kind) in existing_rels]),
+        "person",
+    )
+    involvements = Involvement.objects.filter(child=duplicate)
+    if Involvement.objects.filter(child=keep, kind=InvolvementKind.ALLOCATED, ended_on__isnull=True).exists():
+        involvements = involvements.exclude(kind=InvolvementKind.ALLOCATED, ended_on__isnull=True)
+    move("involvement", involvements, "child")
+    move("enrolment", Enrolment.objects.filter(child=duplicate), "child")
+    move("chronology", ChronologyEntry.objects.filter(child=duplicate), "child")
+    move("address", Address.objects.filter(person=duplicate), "person")
+    move("previous_name", PreviousName.objects.filter(person=duplicate), "person")
+    keep_codes = set(keep.disabilities.values_list("code", flat=True))
+    move("disability", PersonDisability.objects.filter(person=duplicate).exclude(code__in=keep_codes), "person")
+    move("share", Share.objects.filter(child=duplicate), "child")
+    return moved
+
+
+_MERGE_MODELS: dict[str, tuple[str, str]] = {
+    # key -> (model name in this module's imports, field pointing at the person)
+    "relationship_child": ("Relationship", "child"),
+    "relationship_person": ("Relationship", "person"),
+    "involvement": ("Involvement", "child"),
+    "enrolment": ("Enrolment", "child"),
+    "chronology": ("ChronologyEntry", "child"),
+    "address": ("Address", "person"),
+    "previous_name": ("PreviousName", "person"),
+    "disability": ("PersonDisability", "person"),
+    "share": ("Share", "child"),
+}
+
+
+def do_merge_people(keep: Person, *, actor: User, duplicate: Person, reason: str) -> PersonMerge:
+    """Merge `duplicate` into `keep`.  The duplicate stays, pointing at
+    `keep`, so old links lead to the kept record and an administrator can
+    reverse the merge."""
+    if keep.pk == duplicate.pk:
+        raise ValueError("a record cannot be merged into itself")
+    with transaction.atomic():
+        keep = Person.objects.select_for_update().get(pk=keep.pk)
+        duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
+        if keep.merged_into_id or duplicate.merged_into_id:
+            raise ValueError("one of the records has already been merged")
+        moved = _merge_moves(keep, duplicate)
+        duplicate.merged_into = keep
+        duplicate.version = F("version") + 1
+        duplicate.updated_at = timezone.now()
+        duplicate.save(update_fields=["merged_into", "version", "updated_at"])
+        merge = PersonMerge.objects.create(
+            survivor=keep, duplicate=duplicate, moved=moved, reason=reason, merged_by=actor
+        )
+        if keep.is_child:
+            record_event(
+                keep,
+                occurred_on=timezone.localdate(),
+                kind="merge",
+                summary=_("A duplicate record was merged into this one"),
+                entered_by=actor,
+                origin=merge,
+            )
+        counts = {key: len(ids) for key, ids in moved.items() if ids}
+        audit.record(
+            "merge", user=actor, obj=merge, child_id=keep.pk, detail={"duplicate": duplicate.pk, "moved": counts}
+        )
+        audit.record("merged_away", user=actor, obj=merge, child_id=duplicate.pk, detail={"survivor": keep.pk})
+    return merge
+
+
+def do_unmerge_people(merge: PersonMerge, *, actor: User, reason: str) -> PersonMerge:
+    """Reverse a merge: exactly the rows that moved go back to the duplicate."""
+    from . import models as core_models
+
+    with transaction.atomic():
+        merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
+        if merge.reversed_at is not None:
+            raise ValueError("this merge has already been reversed")
+        duplicate = Person.objects.select_for_update().get(pk=merge.duplicate_id)
+        for key, ids in merge.moved.items():
+            model_name, field = _MERGE_MODELS[key]
+            model: type[models.Model] = getattr(core_models, model_name)
+            # Only rows still on the survivor go back: one moved again since
+            # (by a later merge) is left where it now is.
+            model._default_manager.filter(pk__in=ids, **{f"{field}_id": merge.survivor_id}).update(**{field: duplicate})
+        duplicate.merged_into = None
+        duplicate.version = F("version") + 1
+        duplicate.updated_at = timezone.now()
+        duplicate.save(update_fields=["merged_into", "version", "updated_at"])
+        merge.reversed_by = actor
+        merge.reversed_at = timezone.now()
+        # The model has no field of its own for the reversal's reason: it is
+        # kept with the merge's reason, so both are read together.
+        merge.reason = f"{merge.reason}\n\n" + _("Reversed: %(reason)s") % {"reason": reason}
+        merge.save(update_fields=["reversed_by", "reversed_at", "reason"])
+        survivor = merge.survivor
+        if survivor.is_child:
+            record_event(
+                survivor,
+                occurred_on=timezone.localdate(),
+                kind="merge",
+                summary=_("A merge into this record was reversed"),
+                entered_by=actor,
+                origin=merge,
+            )
+        audit.record("unmerge", user=actor, obj=merge, child_id=merge.survivor_id, detail={"duplicate": duplicate.pk})
+        audit.record("unmerged", user=actor, obj=merge, child_id=duplicate.pk, detail={"survivor": merge.survivor_id})
+    return merge

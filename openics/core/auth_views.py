@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -106,3 +107,22 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
         {"form": form, "qr_data_uri": f"data:image/svg+xml;base64,{svg}", "secret": secret},
         status=400 if form.errors else 200,
     )
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes' answer once an account is locked: the sign-in page with a
+    message saying so, rather than a bare line of text."""
+    form = SignInForm(request.POST or None)
+    form.is_valid()
+    minutes = int(settings.AXES_COOLOFF_TIME * 60)
+    form.add_error(
+        None,
+        _(
+            "This account is locked after too many failed sign-ins. Try again in %(minutes)d minutes, "
+            "or ask your system administrator to unlock it."
+        )
+        % {"minutes": minutes},
+    )
+    return render(request, "core/sign_in.html", {"form": form, "next": _next_url(request)}, status=429)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from openics.web.forms import GovukDateField, GovukForm
 
 from .codes import Disability, Ethnicity, Religion, Sex, UPNUnknownReason
-from .models import InvolvementKind, Organisation, RelationshipKind, Significance, Team, User
+from .models import InvolvementKind, Organisation, RelationshipKind, RestrictionCategory, Significance, Team, User
 from .validators import (
     normalise_nhs_number,
     normalise_postcode,
@@ -192,3 +192,114 @@ class InvolvementForm(GovukForm):
     )
     started_on = GovukDateField(label=_("Since"), required=False)
     notes = forms.CharField(label=_("Notes (optional)"), max_length=300, required=False)
+
+
+class ChildPersonForm(PersonForm):
+    """A child or unborn child: a date of birth or an expected one is needed,
+    so the record can be matched and its timescales counted."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors and not data.get("date_of_birth") and not data.get("expected_date_of_birth"):
+            self.add_error(
+                "date_of_birth", _("Enter the date of birth, or the expected date of birth for an unborn child")
+            )
+        return data
+
+
+class EditPersonForm(PersonForm):
+    """The person's details, with the version the edit started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    date_of_death = GovukDateField(label=_("Date of death (if they have died)"), required=False, max_today=True)
+
+
+class NewAdultForm(GovukForm):
+    """A new adult in the child's life, added from the relationship page."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    date_of_birth = GovukDateField(label=_("Date of birth (optional)"), required=False, max_today=True)
+    phone = forms.CharField(label=_("Phone (optional)"), max_length=30, required=False)
+    email = forms.EmailField(label=_("Email (optional)"), required=False)
+
+
+class EndForm(GovukForm):
+    ended_on = GovukDateField(label=_("End date"), required=False, help_text=_("Leave blank for today"))
+
+
+class MergeForm(GovukForm):
+    duplicate = forms.IntegerField(
+        label=_("Record number of the duplicate"),
+        min_value=1,
+        help_text=_("Shown in the address bar of the duplicate record, for example 1042"),
+        error_messages={
+            "required": _("Enter the record number of the duplicate"),
+            "invalid": _("Enter the record number as digits"),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Why these are the same person"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Enter why these records are the same person")},
+    )
+
+
+class ReasonForm(GovukForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Enter the reason")},
+    )
+
+
+class RestrictionForm(GovukForm):
+    category = forms.ChoiceField(
+        label=_("Why the record is restricted"),
+        choices=RestrictionCategory.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select why the record is restricted")},
+    )
+    review_on = GovukDateField(
+        label=_("Review the restriction by"), error_messages={"required": _("Enter the review date")}
+    )
+    allow = forms.ModelMultipleChoiceField(
+        label=_("Who else may see the record"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("You stay on the list yourself"),
+    )
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["allow"].queryset = staff  # type: ignore[attr-defined]
+
+    def clean_review_on(self) -> Any:
+        from django.utils import timezone
+
+        value = self.cleaned_data.get("review_on")
+        if value and value <= timezone.localdate():
+            raise forms.ValidationError(_("The review date must be in the future"))
+        return value
+
+
+class BreakGlassForm(GovukForm):
+    reason = forms.CharField(
+        label=_("Why you need emergency access now"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Your managers are told at once and will review this."),
+        error_messages={"required": _("Enter why you need emergency access")},
+    )
+
+
+class BreakGlassReviewForm(GovukForm):
+    note = forms.CharField(
+        label=_("Review note"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Enter a review note")},
+    )

@@ -8,30 +8,55 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import actions, audit
 from .access import access_child, filter_parts, staff_context
 from .chronology import kind_label
-from .forms import ChronologyEntryForm, ChronologyFilterForm, FindChildForm
+from .duplicates import possible_duplicates
+from .forms import (
+    AddressForm,
+    AllocationForm,
+    BreakGlassForm,
+    BreakGlassReviewForm,
+    ChildPersonForm,
+    ChronologyEntryForm,
+    ChronologyFilterForm,
+    EditPersonForm,
+    EndForm,
+    FindChildForm,
+    InvolvementForm,
+    MergeForm,
+    NewAdultForm,
+    ReasonForm,
+    RelationshipForm,
+    RestrictionForm,
+)
 from .identity import identity_flags
 from .models import (
     Address,
     AuditEvent,
+    BreakGlassGrant,
     ChronologyEntry,
     Involvement,
     InvolvementKind,
     Notification,
     Organisation,
     Person,
+    PersonMerge,
     Relationship,
+    RelationshipKind,
+    Team,
     User,
 )
-from .search import find_people
+from .roles import MANAGER_ROLES, Role
+from .search import _name_q, find_people
 
 CHRONOLOGY_ON_OVERVIEW = 15
 CHRONOLOGY_PAGE = 50
@@ -102,13 +127,30 @@ def find_child(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "page": page})
 
 
+def _with_kind_labels(rows: QuerySet[Any], choices: list[tuple[str, Any]]) -> list[Any]:
+    """The rows, each with `kind_label`, translated once per kind.
+
+    `get_kind_display()` rebuilds and translates the whole choice list on
+    every call: on a long history that was a fifth of the overview's time.
+    """
+    labels = {value: str(label) for value, label in choices}
+    rows_list = list(rows)
+    for row in rows_list:
+        row.kind_label = labels.get(row.kind, row.kind)
+    return rows_list
+
+
 def _overview_querysets(child: Person, parts: frozenset[str]) -> dict[str, Any]:
-    relationships = (
+    relationships = _with_kind_labels(
         Relationship.objects.filter(child=child, ended_on__isnull=True)
         .select_related("person")
-        .order_by("emergency_contact_order", "kind")
+        .order_by("emergency_contact_order", "kind"),
+        RelationshipKind.choices,
     )
-    involvements = Involvement.objects.current().filter(child=child).select_related("organisation", "team", "worker")
+    involvements = _with_kind_labels(
+        Involvement.objects.current().filter(child=child).select_related("organisation", "team", "worker"),
+        InvolvementKind.choices,
+    )
     chronology = filter_parts(ChronologyEntry.objects.filter(child=child).select_related("source_organisation"), parts)[
         :CHRONOLOGY_ON_OVERVIEW
     ]
@@ -125,6 +167,8 @@ def child_overview(request: HttpRequest, child_id: int) -> HttpResponse:
     context.update(_overview_querysets(child, grant.parts))
     context["addresses"] = child.addresses.filter(moved_out__isnull=True)
     context["kind_label"] = kind_label
+    # The user's roles are already loaded by the access check: no query.
+    context["may_manage"] = _is_manager(user)
     audit.record("view", user=user, obj=child, child_id=child.pk, detail={"page": "overview"})
     return render(request, "core/child_overview.html", context)
 
@@ -225,3 +269,523 @@ def who_viewed(request: HttpRequest, child_id: int) -> HttpResponse:
     context = child_context(request, child)
     context["page"] = page
     return render(request, "core/who_viewed.html", context)
+
+
+# ---------------------------------------------------------------- people
+
+
+def _is_manager(user: User) -> bool:
+    return bool(staff_context(user).roles & MANAGER_ROLES)
+
+
+def _require(condition: bool) -> None:
+    """Refuse as "not found", like the access chokepoint, so a page never
+    says that something exists which the user may not use."""
+    if not condition:
+        raise Http404
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The POST data, even when empty (an empty form must show its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _person_data(cleaned: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in cleaned.items() if k in actions.PERSON_FIELDS}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_person(request: HttpRequest) -> HttpResponse:
+    """Add a child (or unborn child): details, then possible matches, then
+    create.  Each step is a plain form post, so it works without JavaScript."""
+    user = _user(request)
+    ctx = staff_context(user)
+    # Only social care staff open records: the new child is allocated to
+    # their team, so they (and their managers) can reach it afterwards.
+    _require(bool(ctx.team_ids))
+    form = ChildPersonForm(_posted(request), prefix="person")
+    address_form = AddressForm(_posted(request), prefix="address", use_required_attribute=False)
+    with_address = request.method == "POST" and any(
+        request.POST.get(f"address-{name}", "").strip() for name in ("line1", "town", "postcode")
+    )
+    if request.method == "POST":
+        person_ok = form.is_valid()
+        address_ok = address_form.is_valid() if with_address else True
+        if person_ok and address_ok:
+            data = {**form.cleaned_data, "is_child": True}
+            if with_address:
+                data["postcode"] = address_form.cleaned_data["postcode"]
+            if request.POST.get("confirmed") != "yes":
+                matches = possible_duplicates(data, user=user)
+                if matches:
+                    audit.record_many(
+                        "search_hit",
+                        user=user,
+                        child_ids=[p.pk for p in matches.visible],
+                        detail={"page": "add_person"},
+                    )
+                    hidden = [
+                        (k, v) for k, values in request.POST.lists() for v in values if k != "csrfmiddlewaretoken"
+                    ]
+                    return render(request, "core/person_matches.html", {"matches": matches, "hidden": hidden})
+            person = actions.do_create_person(
+                actor=user,
+                data=_person_data(data),
+                disabilities=form.cleaned_data["disabilities"],
+                address=address_form.cleaned_data if with_address else None,
+            )
+            team = Team.objects.filter(pk__in=ctx.team_ids).order_by("pk").first()
+            assert team is not None
+            worker_roles = {a.role for a in ctx.assignments if a.team_id == team.pk}
+            worker = user if worker_roles & {Role.SOCIAL_WORKER, Role.SWRO} else None
+            actions.do_allocate(person, actor=user, team=team, worker=worker)
+            messages.success(request, _("Record created"))
+            return redirect("child-overview", child_id=person.pk)
+    status = 400 if form.errors or (with_address and address_form.errors) else 200
+    errors_form = form if form.errors else address_form
+    return render(
+        request,
+        "core/person_add.html",
+        {"form": form, "address_form": address_form, "errors_form": errors_form},
+        status=status,
+    )
+
+
+def _stale_changes(form: EditPersonForm, current: Person) -> list[tuple[str, str, str]]:
+    """Fields where the saved record now differs from what this user typed."""
+    rows = []
+    for name in actions.PERSON_FIELDS:
+        if name not in form.cleaned_data:
+            continue
+        now_value = getattr(current, name)
+        if now_value != form.cleaned_data[name]:
+            field = form.fields[name]
+            choices = dict(getattr(field, "choices", []) or [])
+            shown = choices.get(now_value, now_value)
+            typed = choices.get(form.cleaned_data[name], form.cleaned_data[name])
+            rows.append((str(field.label), str(shown if shown not in (None, "") else "—"), str(typed or "—")))
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_person(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = _user(request)
+    child = access_child(user, child_id, for_write=True)
+    initial = {name: getattr(child, name) for name in actions.PERSON_FIELDS}
+    initial["disabilities"] = list(child.disabilities.values_list("code", flat=True))
+    initial["version"] = child.version
+    form = EditPersonForm(_posted(request), initial=initial)
+    stale: list[tuple[str, str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_person(
+                child,
+                actor=user,
+                data={**_person_data(form.cleaned_data), "date_of_death": form.cleaned_data["date_of_death"]},
+                expected_version=form.cleaned_data["version"],
+                disabilities=form.cleaned_data["disabilities"],
+            )
+        except actions.StaleEdit as stale_edit:
+            current = stale_edit.current
+            assert isinstance(current, Person)
+            stale = _stale_changes(form, current)
+            # The next save starts from the record as it now is: the user has
+            # seen the other change, and saving again is a decision.
+            data = request.POST.copy()
+            data["version"] = str(current.version)
+            form = EditPersonForm(data, initial=initial)
+            form.is_valid()
+        else:
+            messages.success(request, _("Details saved"))
+            return redirect("child-overview", child_id=child.pk)
+    context = child_context(request, child)
+    context.update({"form": form, "stale": stale})
+    status = 409 if stale else (400 if form.errors else 200)
+    return render(request, "core/person_edit.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_address(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = _user(request)
+    child = access_child(user, child_id, for_write=True)
+    form = AddressForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        actions.do_add_address(child, actor=user, data=form.cleaned_data)
+        messages.success(request, _("Address added"))
+        return redirect("child-overview", child_id=child.pk)
+    context = child_context(request, child)
+    context.update(
+        {
+            "form": form,
+            "title": _("Add a new address"),
+            "hint": _("The current address is kept in the history, with the day they moved out."),
+            "button": _("Save address"),
+            "history": child.addresses.all(),
+        }
+    )
+    return render(request, "core/child_form.html", context, status=400 if form.errors else 200)
+
+
+# ---------------------------------------------------------------- relationships
+
+
+def _reachable_people(user: User) -> QuerySet[Person]:
+    """People `user` may pick for a relationship: the children they may see
+    and the adults already in those children's lives."""
+    visible = Person.objects.visible_to(user).values("pk")
+    return (
+        Person.objects.live()
+        .filter(Q(pk__in=visible) | Q(relationships_to_children__child__in=visible, is_child=False))
+        .distinct()
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_relationship(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Link an existing person (found among those the user may see) or a new
+    adult to the child."""
+    user = _user(request)
+    child = access_child(user, child_id, for_write=True)
+    q = request.GET.get("q", "").strip()[:100]
+    found: list[Person] = []
+    if q:
+        found = list(
+            _reachable_people(user)
+            .exclude(pk=child.pk)
+            .filter(*[_name_q(word) for word in q.split()[:4]])
+            .order_by("last_name", "first_name")[:20]
+        )
+    form = RelationshipForm(_posted(request))
+    adult_form = NewAdultForm(_posted(request), prefix="adult")
+    chosen: Person | None = None
+    if request.method == "POST":
+        chosen_id = request.POST.get("person", "")
+        form_ok = form.is_valid()
+        adult_ok = adult_form.is_valid()
+        if chosen_id.isdigit():
+            chosen = _reachable_people(user).exclude(pk=child.pk).filter(pk=int(chosen_id)).first()
+            if chosen is None:
+                form.add_error(None, _("Select a person from the search results"))
+        elif adult_ok and not adult_form.cleaned_data["last_name"]:
+            adult_form.add_error("last_name", _("Select an existing person, or enter the new person's last name"))
+        if form_ok and adult_form.is_valid() and not form.errors:
+            if chosen is None:
+                adult = {k: v for k, v in adult_form.cleaned_data.items() if v}
+                chosen = actions.do_create_person(actor=user, data={**adult, "is_child": False})
+            actions.do_add_relationship(child, actor=user, person=chosen, data=form.cleaned_data)
+            messages.success(request, _("Relationship added"))
+            return redirect("child-overview", child_id=child.pk)
+    context = child_context(request, child)
+    context.update(
+        {"form": form, "adult_form": adult_form, "q": q, "found": found, "chosen_id": request.POST.get("person", "")}
+    )
+    status = 400 if form.errors or adult_form.errors else 200
+    return render(request, "core/relationship_add.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["POST"])
+def end_relationship(request: HttpRequest, child_id: int, relationship_id: int) -> HttpResponse:
+    user = _user(request)
+    child = access_child(user, child_id, for_write=True)
+    rel = get_object_or_404(Relationship, pk=relationship_id, child=child)
+    form = EndForm(request.POST)
+    ended_on = form.cleaned_data["ended_on"] if form.is_valid() else None
+    # A second press of the button (or a resubmitted form) changes nothing.
+    if rel.ended_on is None:
+        actions.do_end_relationship(rel, actor=user, ended_on=ended_on or timezone.localdate())
+    messages.success(request, _("Relationship ended"))
+    return redirect("child-overview", child_id=child.pk)
+
+
+# ---------------------------------------------------------------- involvement and allocation
+
+
+def _staff_of(user: User) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, organisation=user.organisation_id).order_by("last_name", "first_name")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def allocate(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Managers allocate a worker and team; the old allocation ends today."""
+    user = _user(request)
+    child = access_child(user, child_id, for_write=True)
+    _require(_is_manager(user))
+    form = AllocationForm(_posted(request))
+    teams = Team.objects.filter(active=True, organisation=user.organisation_id)
+    form.fields["team"].queryset = teams  # type: ignore[attr-defined]
+    workers = _staff_of(user).filter(role_assignments__team__in=teams, role_assignments__ended_on__isnull=True)
+    form.fields["worker"].queryset = workers.distinct()  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        worker = form.cleaned_data["worker"]
+        team = form.cleaned_data["team"]
+        if worker is not None and not worker.role_assignments.filter(team=team, ended_on__isnull=True).exists():
+            form.add_error("worker", _("Select a worker in the chosen team, or leave the worker blank"))
+        else:
+            actions.do_allocate(child, actor=user, team=team, worker=worker)
+            messages.success(request, _("Allocation saved"))
+            return redirect("child-overview", child_id=child.pk)
+    context = child_context(request, child)
+    context.update({"form": form, "title": _("Allocate a worker"), "button": _("Allocate")})
+    return render(request, "core/child_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_involvement(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = _user(request)
+    child = access_child(user, child_id, for_write=True)
+    form = InvolvementForm(_posted(request))
+    form.fields["worker"].queryset = User.objects.filter(is_active=True).order_by("last_name")  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        worker = data["worker"]
+        if worker is not None and worker.organisation_id != data["organisation"].pk:
+            form.add_error("worker", _("Select a worker from the chosen agency, or leave the worker blank"))
+        else:
+            actions.do_add_involvement(
+                child,
+                actor=user,
+                kind=data["kind"],
+                organisation=data["organisation"],
+                worker=worker,
+                started_on=data["started_on"],
+                notes=data["notes"],
+            )
+            messages.success(request, _("Involvement added"))
+            return redirect("child-overview", child_id=child.pk)
+    context = child_context(request, child)
+    context.update({"form": form, "title": _("Add an agency or worker involved"), "button": _("Save")})
+    return render(request, "core/child_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["POST"])
+def end_involvement(request: HttpRequest, child_id: int, involvement_id: int) -> HttpResponse:
+    user = _user(request)
+    child = access_child(user, child_id, for_write=True)
+    inv = get_object_or_404(Involvement, pk=involvement_id, child=child)
+    # Ending an allocation is a manager's decision, like making one.
+    _require(inv.kind != InvolvementKind.ALLOCATED or _is_manager(user))
+    if inv.ended_on is None:
+        actions.do_end_involvement(inv, actor=user)
+    messages.success(request, _("Involvement ended"))
+    return redirect("child-overview", child_id=child.pk)
+
+
+# ---------------------------------------------------------------- merging duplicates
+
+
+def _may_merge(user: User) -> bool:
+    ctx = staff_context(user)
+    return bool(ctx.roles & MANAGER_ROLES) or ctx.is_sysadmin
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def merge_person(request: HttpRequest, child_id: int) -> HttpResponse:
+    """A manager with access to both records merges a duplicate into this one."""
+    user = _user(request)
+    keep = access_child(user, child_id, for_write=True)
+    _require(_may_merge(user))
+    form = MergeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        duplicate_id = form.cleaned_data["duplicate"]
+        duplicate = None
+        if duplicate_id != keep.pk:
+            try:
+                duplicate = access_child(user, duplicate_id, for_write=True)
+            except Http404:
+                duplicate = None
+        # access_child follows merged_into: a record already merged resolves
+        # to its survivor, which must not be this record again.
+        if duplicate is None or duplicate.pk == keep.pk or duplicate.pk != duplicate_id:
+            form.add_error("duplicate", _("Enter the number of another record you have access to"))
+        else:
+            actions.do_merge_people(keep, actor=user, duplicate=duplicate, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Records merged"))
+            return redirect("child-overview", child_id=keep.pk)
+    context = child_context(request, keep)
+    context.update(
+        {
+            "form": form,
+            "title": _("Merge a duplicate into this record"),
+            "hint": _(
+                "Everything on the duplicate moves to this record. Links to the duplicate lead here. "
+                "A system administrator can reverse a merge."
+            ),
+            "button": _("Merge records"),
+            "warning": True,
+        }
+    )
+    return render(request, "core/child_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def merges(request: HttpRequest) -> HttpResponse:
+    """Merges, newest first, for a system administrator to reverse.  Records
+    are named by number only: the administrator need not read them."""
+    user = _user(request)
+    _require(staff_context(user).is_sysadmin)
+    page = Paginator(
+        PersonMerge.objects.select_related("merged_by", "reversed_by").order_by("-merged_at"), 50
+    ).get_page(request.GET.get("page"))
+    return render(request, "core/merges.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unmerge(request: HttpRequest, merge_id: int) -> HttpResponse:
+    user = _user(request)
+    _require(staff_context(user).is_sysadmin)
+    merge = get_object_or_404(PersonMerge, pk=merge_id, reversed_at__isnull=True)
+    form = ReasonForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        actions.do_unmerge_people(merge, actor=user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Merge reversed"))
+        return redirect("merges")
+    return render(request, "core/unmerge.html", {"form": form, "merge": merge}, status=400 if form.errors else 200)
+
+
+# ---------------------------------------------------------------- restriction and break-glass
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def restrict(request: HttpRequest, child_id: int) -> HttpResponse:
+    """A manager seals the record (or changes its allow-list) or lifts it."""
+    user = _user(request)
+    child = access_child(user, child_id, for_write=True)
+    _require(_is_manager(user))
+    staff = _staff_of(user).exclude(pk=user.pk)
+    allowed = list(child.restriction_allows.values_list("user_id", flat=True))
+    initial = {"category": child.restriction, "review_on": child.restriction_review_on, "allow": allowed}
+    form = RestrictionForm(_posted(request), staff=staff, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actions.do_restrict(
+            child, actor=user, category=data["category"], review_on=data["review_on"], allow=list(data["allow"])
+        )
+        messages.success(request, _("Record restricted"))
+        return redirect("child-overview", child_id=child.pk)
+    context = child_context(request, child)
+    context.update({"form": form})
+    return render(request, "core/restriction.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["POST"])
+def lift_restriction(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = _user(request)
+    child = access_child(user, child_id, for_write=True)
+    _require(_is_manager(user))
+    if child.is_restricted:
+        actions.do_lift_restriction(child, actor=user)
+    messages.success(request, _("Restriction lifted"))
+    return redirect("child-overview", child_id=child.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Emergency access to a record by its number.
+
+    The page names no one and looks the same whether or not the record
+    exists or is restricted, so it cannot be used to discover a sealed
+    record: only someone who already has the number (from a referral, a
+    court order, a colleague) can use it.
+    """
+    user = _user(request)
+    ctx = staff_context(user)
+    _require(ctx.may_break_glass)
+    form = BreakGlassForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        child = Person.objects.live().filter(pk=child_id).first()
+        if child is None:
+            audit.record_denial(
+                "break_glass", user=user, object_type="core.person", object_id=str(child_id), child_id=child_id
+            )
+            raise Http404
+        actions.do_break_glass(child, actor=user, reason=form.cleaned_data["reason"])
+        messages.success(
+            request,
+            _("Emergency access granted for %(hours)s hours. Your managers have been told.")
+            % {"hours": actions.BREAK_GLASS_HOURS},
+        )
+        return redirect("child-overview", child_id=child.pk)
+    return render(
+        request, "core/break_glass.html", {"form": form, "child_id": child_id}, status=400 if form.errors else 200
+    )
+
+
+def _reviewable_grants(user: User) -> QuerySet[BreakGlassGrant]:
+    """Grants used by staff in the teams this manager manages."""
+    managed = staff_context(user).managed_team_ids
+    return BreakGlassGrant.objects.filter(
+        user__role_assignments__team_id__in=managed, user__role_assignments__ended_on__isnull=True
+    ).distinct()
+
+
+@login_required
+def break_glass_reviews(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    _require(_is_manager(user))
+    grants = _reviewable_grants(user).select_related("user", "reviewed_by").order_by("reviewed_at", "-created_at")
+    page = Paginator(grants, 50).get_page(request.GET.get("page"))
+    return render(request, "core/break_glass_reviews.html", {"page": page, "form": BreakGlassReviewForm()})
+
+
+@login_required
+@require_http_methods(["POST"])
+def review_break_glass(request: HttpRequest, grant_id: int) -> HttpResponse:
+    user = _user(request)
+    _require(_is_manager(user))
+    grant = get_object_or_404(_reviewable_grants(user).filter(reviewed_at__isnull=True), pk=grant_id)
+    form = BreakGlassReviewForm(request.POST)
+    if form.is_valid():
+        actions.do_review_break_glass(grant, actor=user, note=form.cleaned_data["note"])
+        messages.success(request, _("Review recorded"))
+        return redirect("break-glass-reviews")
+    grants = _reviewable_grants(user).select_related("user", "reviewed_by").order_by("reviewed_at", "-created_at")
+    page = Paginator(grants, 50).get_page(None)
+    return render(
+        request,
+        "core/break_glass_reviews.html",
+        {"page": page, "form": BreakGlassReviewForm(), "error_form": form, "error_grant": grant.pk},
+        status=400,
+    )
+
+
+# ---------------------------------------------------------------- chronology as PDF
+
+
+@login_required
+def chronology_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The chronology, with the page's filters, as a printable PDF."""
+    from weasyprint import HTML
+
+    user = _user(request)
+    child = access_child(user, child_id)
+    _form, entries = _filtered_chronology(request, child)
+    rows = [(entry, kind_label(entry.kind)) for entry in entries]
+    html = render_to_string(
+        "core/chronology_print.html",
+        {
+            "child": child,
+            "entries": rows,
+            "printed_at": timezone.localtime(),
+            "printed_by": user,
+            "kind_label": kind_label,
+        },
+        request=request,
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="chronology-{child.pk}.pdf"'
+    audit.record("export", user=user, obj=child, child_id=child.pk, detail={"format": "pdf", "rows": len(rows)})
+    return response

@@ -2,8 +2,22 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
+def _is_sysadmin(request: HttpRequest) -> bool:
+    """Whether to show the "Manage" link.  Read when the page renders, from
+    the staff context the view has usually already loaded, so it rarely costs
+    a query."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    from openics.core.access import staff_context
+
+    return staff_context(user).is_sysadmin  # type: ignore[arg-type]
+
+
 def site(request: HttpRequest) -> dict[str, object]:
     return {
         "demo_mode": settings.DEMO_MODE,
         "authority_name": settings.OPENICS_AUTHORITY_NAME,
+        # A callable: templates call it only where they use it.
+        "is_sysadmin": lambda: _is_sysadmin(request),
     }
