@@ -171,10 +171,12 @@ AXES_ENABLED = env_bool("OPENICS_AXES_ENABLED", True)
 # A locked account sees the sign-in page with a clear message (429).
 AXES_LOCKOUT_CALLABLE = "openics.core.auth_views.locked_out"
 
-# Sessions: 15 minutes idle, 12 hours absolute (the absolute limit is
-# enforced by SessionLimitsMiddleware).
+# Sessions: 15 minutes idle, 12 hours absolute (both enforced by
+# SessionLimitsMiddleware).
 SESSION_COOKIE_AGE = 15 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The middleware renews the session at most this often, not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+OPENICS_SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 OPENICS_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

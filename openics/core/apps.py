@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the deployment checks (`openics check --deploy`).
+        from django.contrib.auth.signals import user_logged_in
+
         from . import checks  # noqa: F401
+        from .middleware import mark_signed_in
+
+        user_logged_in.connect(mark_signed_in, dispatch_uid="openics-mark-signed-in")

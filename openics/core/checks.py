@@ -54,4 +54,13 @@ def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[Ch
                 id="openics.E004",
             )
         )
+    # Tests swap in a fast hasher; production must hash with Argon2id.
+    if not settings.PASSWORD_HASHERS or not settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher"):
+        errors.append(
+            Error(
+                "Passwords are not hashed with Argon2.",
+                hint="Put django.contrib.auth.hashers.Argon2PasswordHasher first in PASSWORD_HASHERS.",
+                id="openics.E005",
+            )
+        )
     return errors

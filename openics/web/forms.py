@@ -115,7 +115,8 @@ class GovukFormMixin:
         field = self.fields.get(name)
         prefixed = self.add_prefix(name)  # type: ignore[attr-defined]
         if isinstance(field, GovukDateField):
-            return f"id_{prefixed}_day"
+            # MultiWidget numbers its inputs: the first (day) is `_0`.
+            return f"id_{prefixed}_0"
         if field is not None and isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
             return f"id_{prefixed}_0"
         return f"id_{prefixed}"

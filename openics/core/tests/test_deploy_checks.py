@@ -22,6 +22,7 @@ def production(settings, monkeypatch):
     # against swapping DATABASES under a running test.
     monkeypatch.setitem(settings.DATABASES["default"], "ENGINE", "django.db.backends.postgresql")
     settings.OPENICS_AUDIT_SALT = "a-salt-of-its-own-for-the-audit-trail"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     return settings
 
 
@@ -37,6 +38,7 @@ def test_production_settings_pass(production):
         ({"sqlite": True}, "openics.E003"),
         ({"OPENICS_AUDIT_SALT": ""}, "openics.E004"),
         ({"salt_from_secret": True}, "openics.E004"),
+        ({"PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}, "openics.E005"),
     ],
 )
 def test_each_unsafe_setting_is_an_error(production, monkeypatch, change, expected):
@@ -95,3 +97,9 @@ def test_a_demo_on_sqlite_fails_check_deploy():
     assert result.returncode != 0
     for check_id in ("openics.E001", "openics.E002", "openics.E003", "openics.E004"):
         assert check_id in result.stderr, result.stderr
+
+
+def test_production_hasher_is_argon2id(production):
+    from django.contrib.auth.hashers import make_password
+
+    assert make_password("a long enough passphrase").startswith("argon2$argon2id$")
