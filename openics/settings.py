@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -235,6 +236,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE or TESTING
+if WHITENOISE_USE_FINDERS:
+    # Files are served from the apps' folders here, so an empty STATIC_ROOT
+    # (nothing collected yet) is expected, not worth a warning per process.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 EMAIL_BACKEND = os.environ.get("OPENICS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("OPENICS_FROM_EMAIL", "openics@localhost")
