@@ -95,6 +95,23 @@ def _share_data(w: Any) -> dict[str, Any]:
 NEW_CHILD = {"first_name": "Matrix", "last_name": "Apichild", "date_of_birth": "2019-02-01", "sex": "M"}
 CHRONOLOGY_ENTRY = {"occurred_on": "2025-02-03", "summary": "Matrix entry", "significance": "routine"}
 AMY: dict[str, Any] = {"pk": "amy"}
+# Amy's own details: adding her again is refused with the likely matches
+# (those who cannot see her are told only that a record may exist).
+AMY_AGAIN = {"first_name": "Amy", "last_name": "Example", "date_of_birth": "2016-05-04"}
+
+
+def _tom_role(w: Any) -> int:
+    from openics.core.models import RoleAssignment
+
+    return RoleAssignment.objects.filter(user=w.tom_teacher).values_list("pk", flat=True)[0]
+
+
+def _tom_token(w: Any) -> dict[str, Any]:
+    from openics.core.admin_actions import do_issue_api_token
+
+    do_issue_api_token(w.tom_teacher, actor=None)
+    return {}
+
 
 ROUTES: dict[str, list[Case]] = {
     # The project's own routes (openics/urls.py) have no app of their own:
@@ -107,6 +124,10 @@ ROUTES: dict[str, list[Case]] = {
         # Bad search input is a 400 with field errors, never a server error.
         Case(query="date_of_birth=not-a-date", expect=ok_for(SIGNED_IN, 400), anonymous=ANON),
         Case(method="post", data=NEW_CHILD, expect=ok_for(SOCIAL_CARE, 201), default=403, anonymous=ANON),
+        Case(method="post", data=AMY_AGAIN, expect=ok_for(SOCIAL_CARE, 400), default=403, anonymous=ANON),
+    ],
+    "api-person-matches": [
+        Case(method="post", data=AMY_AGAIN, expect=ok_for(SOCIAL_CARE), default=403, anonymous=ANON),
     ],
     "api-person-detail": [
         Case(kwargs=AMY, expect=ok_for(AMY_READERS), anonymous=ANON),
@@ -248,5 +269,50 @@ ROUTES: dict[str, list[Case]] = {
     ],
     "api-staff-reactivate": [
         Case(method="post", kwargs={"pk": "tom_teacher"}, data={}, expect=ok_for(ADMIN), default=403, anonymous=ANON)
+    ],
+    # Account administration: only the system administrator, and 404 for
+    # everyone else (these operations do not exist for them, as /manage/).
+    "api-staff-roles": [
+        Case(
+            method="post",
+            kwargs={"pk": "tom_teacher"},
+            data=lambda w: {"role": "ddsl", "organisation": w.school.pk},
+            expect=ok_for(ADMIN, 201),
+            anonymous=ANON,
+        )
+    ],
+    "api-staff-role-end": [
+        Case(
+            method="post",
+            kwargs={"pk": "tom_teacher", "role_id": _tom_role},
+            data={},
+            expect=ok_for(ADMIN),
+            anonymous=ANON,
+        )
+    ],
+    "api-staff-reset-mfa": [
+        Case(method="post", kwargs={"pk": "tom_teacher"}, data={}, expect=ok_for(ADMIN), anonymous=ANON)
+    ],
+    "api-staff-temporary-password": [
+        Case(
+            method="post",
+            kwargs={"pk": "tom_teacher"},
+            data={"password": "a long temporary passphrase"},
+            expect=ok_for(ADMIN, 204),
+            anonymous=ANON,
+        )
+    ],
+    "api-staff-tokens": [
+        Case(kwargs={"pk": "tom_teacher"}, expect=ok_for(ADMIN), anonymous=ANON),
+        Case(
+            method="post",
+            kwargs={"pk": "tom_teacher"},
+            data={"name": "School MIS"},
+            expect=ok_for(ADMIN, 201),
+            anonymous=ANON,
+        ),
+    ],
+    "api-staff-tokens-revoke": [
+        Case(method="post", kwargs={"pk": "tom_teacher"}, data=_tom_token, expect=ok_for(ADMIN), anonymous=ANON)
     ],
 }

@@ -296,6 +296,11 @@ def access_child(
         pk = int(child_id)
     except (TypeError, ValueError):
         raise Http404 from None
+    # Beyond a 64-bit key nothing can exist, and SQLite would raise on it;
+    # the probe is still audited, without a child to file it under.
+    if not 0 < pk < 2**63:
+        audit.record_denial("access", user=user, object_type="core.person", object_id=str(pk)[:40])
+        raise Http404
     qs = queryset if queryset is not None else Person.objects.all()
     child = qs.filter(pk=pk).first()
     # An old link to a merged duplicate leads to the record it was merged into.

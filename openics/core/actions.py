@@ -127,7 +127,10 @@ def do_update_person(
     data: dict[str, Any],
     expected_version: int | None,
     disabilities: list[str] | None = None,
+    child: Person | None = None,
 ) -> Person:
+    """`child`: for an adult, the child whose record they were reached
+    through, so the change shows in that child's audit trail."""
     with transaction.atomic():
         current = _lock_current(Person, person.pk, expected_version)
         changed = [k for k, v in data.items() if k in PERSON_FIELDS and getattr(current, k) != v]
@@ -146,12 +149,15 @@ def do_update_person(
         current.save(update_fields=[k for k in changed if k != "disabilities"] + ["version", "updated_at"])
         current.refresh_from_db(fields=["version"])
         # Field names only: values stay out of the audit trail.
-        audit.record("update", user=actor, obj=current, child_id=current.pk, detail={"fields": sorted(changed)})
+        audit.record(
+            "update", user=actor, obj=current, child_id=(child or current).pk, detail={"fields": sorted(changed)}
+        )
     return current
 
 
-def do_add_address(person: Person, *, actor: User, data: dict[str, Any]) -> Address:
-    """A new address; the previous current one is closed the day before."""
+def do_add_address(person: Person, *, actor: User, data: dict[str, Any], child: Person | None = None) -> Address:
+    """A new address; the previous current one is closed the day before.
+    `child` is as for `do_update_person`."""
     with transaction.atomic():
         moved_in = data.get("moved_in") or timezone.localdate()
         for old in person.addresses.filter(moved_out__isnull=True):
@@ -167,7 +173,7 @@ def do_add_address(person: Person, *, actor: User, data: dict[str, Any]) -> Addr
                 entered_by=actor,
                 origin=address,
             )
-        audit.record("create", user=actor, obj=address, child_id=person.pk)
+        audit.record("create", user=actor, obj=address, child_id=(child or person).pk)
     return address
 
 
@@ -569,3 +575,25 @@ def do_unmerge_people(merge: PersonMerge, *, actor: User, reason: str) -> Person
         audit.record("unmerge", user=actor, obj=merge, child_id=merge.survivor_id, detail={"duplicate": duplicate.pk})
         audit.record("unmerged", user=actor, obj=merge, child_id=duplicate.pk, detail={"survivor": merge.survivor_id})
     return merge
+
+
+# ---------------------------------------------------------------- previous names
+
+
+def do_add_previous_name(
+    person: Person, *, actor: User, data: dict[str, Any], child: Person | None = None
+) -> models.Model:
+    """A name the person was known by before.  `child` is the child whose
+    record the adult was reached through, so the event shows in that child's
+    audit trail; for a child it is the child themself."""
+    from .models import PreviousName
+
+    with transaction.atomic():
+        previous = PreviousName.objects.create(
+            person=person,
+            first_name=data.get("first_name") or "",
+            last_name=data["last_name"],
+            used_until=data.get("used_until"),
+        )
+        audit.record("create", user=actor, obj=previous, child_id=(child or person).pk)
+    return previous

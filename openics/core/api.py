@@ -19,6 +19,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,7 +28,9 @@ from openics.api.permissions import ReadOrSystemAdministrator
 from . import actions, admin_actions, audit
 from .access import access_child, filter_parts, staff_context
 from .codes import Disability, Ethnicity, Nation, Religion, Sex, UPNUnknownReason
+from .duplicates import Duplicates, possible_duplicates
 from .models import (
+    ApiToken,
     AuditEvent,
     ChronologyEntry,
     Involvement,
@@ -38,6 +41,7 @@ from .models import (
     Person,
     Relationship,
     RelationshipKind,
+    RoleAssignment,
     Share,
     Significance,
     Team,
@@ -51,6 +55,11 @@ from .views import _reachable_people
 # The longest a share may last before it must be renewed: a partner's view
 # of a child is time-limited by design.
 MAX_SHARE_DAYS = 366
+
+# An id in a path has at most 18 digits: anything longer names no record and
+# would overflow a 64-bit database column (a server error on SQLite), so the
+# URL does not match and the answer is a plain 404.
+ID_PATTERN = "[0-9]{1,18}"
 
 
 def _user(request: Request) -> User:
@@ -90,6 +99,10 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
 
     restricted = serializers.BooleanField(source="is_restricted", read_only=True)
     disabilities = serializers.SerializerMethodField()
+    # Blank when not known: declared so that the schema allows the blank
+    # (the model's own field would be described as always a valid value).
+    email = serializers.CharField(read_only=True, help_text="An email address, or blank.")
+    upn_unknown_reason = serializers.ChoiceField(choices=UPNUnknownReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Person
@@ -206,6 +219,80 @@ class PersonUpdateSerializer(PersonWriteSerializer):
         return super().validate(attrs)
 
 
+class PersonCreateSerializer(PersonWriteSerializer):
+    """A new child's details, checked first for likely existing records."""
+
+    confirm_new = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text=(
+            "Before a record is opened, the details are checked for likely existing records "
+            "(the same rules as POST /api/v1/people/matches/). If there are any, the request is "
+            "refused with 400: `matches` lists those you may see and `others_may_exist` says that "
+            "a matching record you cannot see may exist. Send `confirm_new: true` once you have "
+            "checked that none of them is this child."
+        ),
+    )
+
+
+class PersonMatchSerializer(serializers.Serializer[Any]):
+    """The details a likely duplicate is looked for by: as many as are known."""
+
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    expected_date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    la_child_id = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    upn = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
+    nhs_number = serializers.CharField(max_length=14, required=False, allow_blank=True, default="")
+    postcode = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+
+    def validate_postcode(self, value: str) -> str:
+        return normalise_postcode(value) if value.strip() else ""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # With nothing to go on every record would "match"; say what is needed.
+        if not any(attrs.get(name) for name in ("last_name", "la_child_id", "upn", "nhs_number")):
+            raise serializers.ValidationError(
+                {"last_name": "Enter the last name, or an identifier (LA child ID, UPN or NHS number)."}
+            )
+        return attrs
+
+
+class PossibleMatchesSerializer(serializers.Serializer[Any]):
+    """Likely existing records: never a restricted one, and only a flag for
+    those the user may not see."""
+
+    matches = PersonSummarySerializer(many=True, read_only=True)
+    others_may_exist = serializers.BooleanField(
+        read_only=True,
+        help_text="A matching record you do not have access to may exist: ask your practice manager "
+        "or the front door (MASH) team to check before opening a new one.",
+    )
+
+
+def _matches_body(found: Duplicates) -> dict[str, Any]:
+    return {
+        "matches": PersonSummarySerializer(found.visible, many=True).data,
+        "others_may_exist": found.hidden_count > 0,
+    }
+
+
+def _find_matches(user: User, data: dict[str, Any]) -> Duplicates:
+    """`possible_duplicates`, with the records shown audited as search hits
+    exactly as on the add-a-child page."""
+    found = possible_duplicates({**data, "is_child": True}, user=user)
+    if found.visible:
+        audit.record_many(
+            "search_hit",
+            user=user,
+            child_ids=[p.pk for p in found.visible],
+            detail={"page": "add_person", "via": "api"},
+        )
+    return found
+
+
 class PersonSearchSerializer(serializers.Serializer[Any]):
     q = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
@@ -276,8 +363,8 @@ class EndSerializer(serializers.Serializer[Any]):
 
 class InvolvementSerializer(serializers.ModelSerializer[Involvement]):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    team_name = serializers.CharField(source="team.name", read_only=True, default=None)
-    worker_name = serializers.CharField(source="worker.get_full_name", read_only=True, default=None)
+    team_name = serializers.CharField(source="team.name", read_only=True, default=None, allow_null=True)
+    worker_name = serializers.CharField(source="worker.get_full_name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Involvement
@@ -332,7 +419,9 @@ class AllocationWriteSerializer(serializers.Serializer[Any]):
 
 
 class ChronologyEntrySerializer(serializers.ModelSerializer[ChronologyEntry]):
-    source_organisation_name = serializers.CharField(source="source_organisation.name", read_only=True, default=None)
+    source_organisation_name = serializers.CharField(
+        source="source_organisation.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = ChronologyEntry
@@ -459,7 +548,12 @@ def _paginated(view: viewsets.GenericViewSet[Any], qs: QuerySet[Any], serializer
         responses=PersonSummarySerializer(many=True),
     ),
     retrieve=extend_schema(summary="A child's details", responses=PersonSerializer),
-    create=extend_schema(summary="Open a record", request=PersonWriteSerializer, responses={201: PersonSerializer}),
+    create=extend_schema(
+        summary="Open a record",
+        description="Refused with 400 and the likely matches unless none is found or `confirm_new` is true.",
+        request=PersonCreateSerializer,
+        responses={201: PersonSerializer},
+    ),
     update=extend_schema(summary="Edit a child's details", request=PersonUpdateSerializer, responses=PersonSerializer),
     partial_update=extend_schema(
         summary="Edit some of a child's details", request=PersonUpdateSerializer, responses=PersonSerializer
@@ -470,7 +564,7 @@ class PersonViewSet(viewsets.GenericViewSet[Person]):
 
     serializer_class = PersonSerializer
     queryset = Person.objects.none()
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[Person]:
         return Person.objects.visible_to(_user(self.request))
@@ -509,10 +603,23 @@ class PersonViewSet(viewsets.GenericViewSet[Person]):
         # new child is allocated to their team so they can reach it again.
         if not ctx.team_ids:
             raise PermissionDenied("Only social care staff can open a record.")
-        serializer = PersonWriteSerializer(data=request.data)
+        serializer = PersonCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         disabilities = data.pop("disabilities", [])
+        if not data.pop("confirm_new"):
+            # As on the page: a second record of one child is a safeguarding
+            # risk, so likely matches are shown before anything is created.
+            found = _find_matches(user, data)
+            if found:
+                body = {
+                    "confirm_new": [
+                        "There may already be a record for this child. Check the matches; "
+                        "if none of them is this child, send the details again with confirm_new set to true."
+                    ],
+                    **_matches_body(found),
+                }
+                return Response(body, status=status.HTTP_400_BAD_REQUEST)
         person = actions.do_create_person(actor=user, data={**data, "is_child": True}, disabilities=disabilities)
         team = Team.objects.filter(pk__in=ctx.team_ids).order_by("pk").first()
         assert team is not None
@@ -520,6 +627,26 @@ class PersonViewSet(viewsets.GenericViewSet[Person]):
         worker = user if worker_roles & {Role.SOCIAL_WORKER, Role.SWRO} else None
         actions.do_allocate(person, actor=user, team=team, worker=worker)
         return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Likely existing records for a child about to be added",
+        description=(
+            "The same rules as the add-a-child page: records you may see are listed; a matching record "
+            "you may not see is only flagged; restricted records are never revealed."
+        ),
+        request=PersonMatchSerializer,
+        responses=PossibleMatchesSerializer,
+    )
+    @action(detail=False, methods=["post"], pagination_class=None)
+    def matches(self, request: Request) -> Response:
+        user = _user(request)
+        # Only those who may open a record look for duplicates before doing so.
+        if not staff_context(user).team_ids:
+            raise PermissionDenied("Only social care staff can open a record.")
+        serializer = PersonMatchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        found = _find_matches(user, dict(serializer.validated_data))
+        return Response(_matches_body(found))
 
     def update(self, request: Request, pk: str) -> Response:
         return self._update(request, pk, partial=False)
@@ -580,7 +707,7 @@ class PersonViewSet(viewsets.GenericViewSet[Person]):
     @action(
         detail=True,
         methods=["post"],
-        url_path=r"relationships/(?P<relationship_id>[0-9]+)/end",
+        url_path=rf"relationships/(?P<relationship_id>{ID_PATTERN})/end",
         url_name="relationship-end",
     )
     def end_relationship(self, request: Request, pk: str, relationship_id: str) -> Response:
@@ -631,7 +758,7 @@ class PersonViewSet(viewsets.GenericViewSet[Person]):
     @action(
         detail=True,
         methods=["post"],
-        url_path=r"involvements/(?P<involvement_id>[0-9]+)/end",
+        url_path=rf"involvements/(?P<involvement_id>{ID_PATTERN})/end",
         url_name="involvement-end",
     )
     def end_involvement(self, request: Request, pk: str, involvement_id: str) -> Response:
@@ -734,7 +861,7 @@ class PersonViewSet(viewsets.GenericViewSet[Person]):
     @action(
         detail=True,
         methods=["post"],
-        url_path=r"shares/(?P<share_id>[0-9]+)/revoke",
+        url_path=rf"shares/(?P<share_id>{ID_PATTERN})/revoke",
         url_name="share-revoke",
     )
     def revoke_share(self, request: Request, pk: str, share_id: str) -> Response:
@@ -750,6 +877,8 @@ class PersonViewSet(viewsets.GenericViewSet[Person]):
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
+    email = serializers.CharField(read_only=True, help_text="An email address, or blank.")
+
     class Meta:
         model = Organisation
         fields = [
@@ -781,6 +910,7 @@ class StaffSerializer(serializers.ModelSerializer[User]):
 
     name = serializers.CharField(source="get_full_name", read_only=True)
     roles = serializers.SerializerMethodField()
+    email = serializers.CharField(read_only=True, help_text="An email address, or blank.")
 
     class Meta:
         model = User
@@ -851,12 +981,67 @@ class NewStaffSerializer(StaffWriteSerializer):
     )
 
 
+class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):
+    class Meta:
+        model = RoleAssignment
+        fields = ["id", "role", "organisation", "team", "started_on", "ended_on"]
+        read_only_fields = fields
+
+
+class RoleAssignWriteSerializer(serializers.Serializer[Any]):
+    role = serializers.ChoiceField(choices=Role.choices)
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(active=True))
+    # As on NewStaffSerializer, only the type checker objects to the name.
+    team = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
+        queryset=Team.objects.filter(active=True), required=False, allow_null=True
+    )
+    started_on = serializers.DateField(required=False, allow_null=True)
+
+
+class TemporaryPasswordSerializer(serializers.Serializer[Any]):
+    password = serializers.CharField(
+        max_length=128,
+        write_only=True,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        help_text="At least 12 characters; the person's other sessions end.",
+    )
+
+
+class IssueTokenSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    days = serializers.IntegerField(min_value=1, max_value=366, default=admin_actions.API_TOKEN_DAYS)
+
+
+class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
+    """A token as listed: never its key, which is not stored."""
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "prefix", "name", "created_at", "expires_at", "revoked_at", "last_used_at"]
+        read_only_fields = fields
+
+
+class IssuedTokenSerializer(ApiTokenSerializer):
+    key = serializers.CharField(
+        read_only=True, help_text="The key, shown this once: only its hash is stored. Send it as `Token <key>`."
+    )
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "key"]
+        read_only_fields = fields
+
+
+class CountSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField(read_only=True)
+
+
 class _DirectoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]):
     """Read for signed-in staff; changes only by a system administrator,
     through the administration actions (which validate and audit)."""
 
     permission_classes = [ReadOrSystemAdministrator]
-    lookup_value_regex = "[0-9]+"
+    lookup_value_regex = ID_PATTERN
     write_serializer_class: type[serializers.Serializer[Any]]
 
     def _valid(self, request: Request, serializer_class: type[serializers.Serializer[Any]] | None = None) -> Any:
@@ -965,3 +1150,115 @@ class StaffViewSet(_DirectoryViewSet):
     def reactivate(self, request: Request, pk: str) -> Response:
         staff = admin_actions.do_reactivate_staff(self.get_object(), actor=_user(request))
         return Response(StaffSerializer(staff).data)
+
+    # ------------------------------------------------------------ account administration
+    #
+    # These operations exist only for the system administrator.  The viewset
+    # lets any signed-in user through (reads are open), so each one checks the
+    # role itself and answers 404 to anyone else, as the /manage/ pages do.
+
+    def _administered(self, request: Request) -> tuple[User, User]:
+        """(the administrator, the member of staff), or 404."""
+        actor = _user(request)
+        _require(staff_context(actor).is_sysadmin)
+        return actor, self.get_object()
+
+    @extend_schema(
+        summary="Give a member of staff a role (administrators)",
+        request=RoleAssignWriteSerializer,
+        responses={201: RoleAssignmentSerializer},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def roles(self, request: Request, pk: str) -> Response:
+        actor, staff = self._administered(request)
+        data = self._valid(request, RoleAssignWriteSerializer)
+        assignment = admin_actions.do_assign_role(
+            staff,
+            actor=actor,
+            role=data["role"],
+            organisation=data["organisation"],
+            team=data.get("team"),
+            started_on=data.get("started_on"),
+        )
+        return Response(RoleAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="End a role (administrators)", request=EndSerializer, responses=RoleAssignmentSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=rf"roles/(?P<role_id>{ID_PATTERN})/end",
+        url_name="role-end",
+        permission_classes=[IsAuthenticated],
+    )
+    def end_role(self, request: Request, pk: str, role_id: str) -> Response:
+        actor, staff = self._administered(request)
+        assignment = get_object_or_404(RoleAssignment, pk=role_id, user=staff)
+        ended_on = self._valid(request, EndSerializer).get("ended_on")
+        # Ending twice changes nothing, so a retried request is harmless.
+        if assignment.ended_on is None:
+            assignment = admin_actions.do_end_role(assignment, actor=actor, ended_on=ended_on)
+        return Response(RoleAssignmentSerializer(assignment).data)
+
+    @extend_schema(
+        summary="Remove someone's authenticator apps (administrators)",
+        description="They set one up again at their next sign-in; their sessions end. `count` is the apps removed.",
+        request=None,
+        responses=CountSerializer,
+    )
+    @action(
+        detail=True, methods=["post"], url_path="reset-mfa", url_name="reset-mfa", permission_classes=[IsAuthenticated]
+    )
+    def reset_mfa(self, request: Request, pk: str) -> Response:
+        actor, staff = self._administered(request)
+        return Response({"count": admin_actions.do_reset_mfa(staff, actor=actor)})
+
+    @extend_schema(
+        summary="Set a temporary password (administrators)", request=TemporaryPasswordSerializer, responses={204: None}
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="temporary-password",
+        url_name="temporary-password",
+        permission_classes=[IsAuthenticated],
+    )
+    def temporary_password(self, request: Request, pk: str) -> Response:
+        actor, staff = self._administered(request)
+        password = self._valid(request, TemporaryPasswordSerializer)["password"]
+        admin_actions.do_set_temporary_password(staff, actor=actor, password=password)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(methods=["GET"], summary="API tokens (administrators)", responses=ApiTokenSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        summary="Issue an API token (administrators)",
+        description="Earlier tokens of the same person are revoked. The key is in the response once and never again.",
+        request=IssueTokenSerializer,
+        responses={201: IssuedTokenSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, permission_classes=[IsAuthenticated])
+    def tokens(self, request: Request, pk: str) -> Response:
+        actor, staff = self._administered(request)
+        if request.method == "GET":
+            return Response(ApiTokenSerializer(ApiToken.objects.filter(user=staff), many=True).data)
+        data = self._valid(request, IssueTokenSerializer)
+        key = admin_actions.do_issue_api_token(staff, actor=actor, name=data["name"], days=data["days"])
+        token = ApiToken.objects.get(key_hash=admin_actions.hash_api_key(key))
+        return Response({**ApiTokenSerializer(token).data, "key": key}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Revoke every API token of a member of staff (administrators)",
+        description="`count` is the tokens revoked.",
+        request=None,
+        responses=CountSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="tokens/revoke",
+        url_name="tokens-revoke",
+        permission_classes=[IsAuthenticated],
+    )
+    def revoke_tokens(self, request: Request, pk: str) -> Response:
+        actor, staff = self._administered(request)
+        return Response({"count": admin_actions.do_revoke_api_tokens(staff, actor=actor)})

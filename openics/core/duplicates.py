@@ -2,15 +2,17 @@
 
 A match is any live record with the same identifier (LA child ID, UPN, NHS
 number), or a similar name together with the same date of birth or the same
-postcode, or a similar first and last name.  On PostgreSQL names are similar
+postcode, or a similar first and last name, or a previous last name with the
+same first name or date of birth.  On PostgreSQL names are similar
 by trigram (pg_trgm); SQLite falls back to the same first three letters.
 
 What the user is told (security requirement 5, sealed records):
 
 * Restricted records are left out entirely, whoever asks: not even a hint
   is given, so adding a person can never be used to find out that a sealed
-  record exists.
-* Matches the user may see are listed in full, to "use this record".
+  record exists.  Adults in a restricted child's life are left out too.
+* Matches the user may see are listed in full, to "use this record".  For
+  an adult that means an adult in the life of a child the user may see.
 * Unrestricted matches the user may not see are only counted, with no name,
   date or identifier: the page says a matching record may exist and whom to
   ask.  A duplicate record is itself a safeguarding risk (two half-records of
@@ -26,7 +28,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import Address, Person, User
+from .models import Address, Person, PreviousName, User
 from .validators import normalise_nhs_number, normalise_postcode, normalise_upn
 
 MAX_MATCHES = 10
@@ -79,6 +81,16 @@ def matching_q(data: dict[str, Any]) -> Q | None:
         conditions.append(last_similar & Q(at_postcode))
     if last_similar is not None and first_similar is not None:
         conditions.append(last_similar & first_similar)
+    if last:
+        # A child whose surname changed (adoption, a parent's new partner)
+        # is still found by the name they had before, with their first name
+        # or date of birth.  Exists keeps one row per person for the counts.
+        earlier = Q(Exists(PreviousName.objects.filter(person=OuterRef("pk"), last_name__iexact=last.strip())))
+        born = [data[f] for f in ("date_of_birth", "expected_date_of_birth") if data.get(f)]
+        if first_similar is not None:
+            conditions.append(earlier & first_similar)
+        for day in born:
+            conditions.append(earlier & (Q(date_of_birth=day) | Q(expected_date_of_birth=day)))
     if not conditions:
         return None
     combined = conditions[0]
@@ -96,13 +108,26 @@ def possible_duplicates(data: dict[str, Any], *, user: User, exclude: int | None
         return Duplicates(visible=[], hidden_count=0)
     is_child = bool(data.get("is_child", True))
     candidates: QuerySet[Person] = Person.objects.live().filter(restriction="", is_child=is_child).filter(condition)
+    if not is_child:
+        # An adult known only through a sealed child's record would betray
+        # that record, so adults in any restricted child's life are left out.
+        candidates = candidates.exclude(relationships_to_children__child__restriction__gt="")
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude)
-    visible = list(
-        Person.objects.visible_to(user)
-        .filter(pk__in=candidates.values("pk"))
-        .order_by("last_name", "first_name", "pk")[:MAX_MATCHES]
-    )
+    seen = _visible(user, is_child=is_child).filter(pk__in=candidates.values("pk"))
+    visible = list(seen.order_by("last_name", "first_name", "pk")[:MAX_MATCHES])
     total = candidates.count()
-    visible_total = Person.objects.visible_to(user).filter(pk__in=candidates.values("pk")).count()
+    visible_total = seen.count()
     return Duplicates(visible=visible, hidden_count=max(total - visible_total, 0))
+
+
+def _visible(user: User, *, is_child: bool) -> QuerySet[Person]:
+    """The records of this kind `user` may see.  Adults have no grants of
+    their own: a user sees the adults in the lives of the children they may
+    see, as on the relationship page."""
+    if is_child:
+        return Person.objects.visible_to(user)
+    children = Person.objects.visible_to(user).values("pk")
+    return Person.objects.live().filter(
+        pk__in=Person.objects.filter(is_child=False, relationships_to_children__child__in=children).values("pk")
+    )

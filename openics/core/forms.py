@@ -116,6 +116,11 @@ class AddressForm(GovukForm):
     )
     postcode = forms.CharField(label=_("Postcode"), max_length=10, error_messages={"required": _("Enter the postcode")})
     moved_in = GovukDateField(label=_("Moved in"), required=False)
+    confidential = forms.BooleanField(
+        label=_("Keep this address confidential"),
+        required=False,
+        help_text=_("For example a refuge. Pages then show only “Confidential address”."),
+    )
 
     def clean_postcode(self) -> str:
         value = normalise_postcode(self.cleaned_data.get("postcode", ""))
@@ -212,6 +217,31 @@ class EditPersonForm(PersonForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     date_of_death = GovukDateField(label=_("Date of death (if they have died)"), required=False, max_today=True)
+
+
+class EditAdultForm(EditPersonForm):
+    """An adult's details: the child identifiers and the expected date of
+    birth are for children only."""
+
+    CHILD_ONLY = ("expected_date_of_birth", "la_child_id", "upn", "upn_unknown_reason")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.CHILD_ONLY:
+            del self.fields[name]
+
+
+class PreviousNameForm(GovukForm):
+    first_name = forms.CharField(label=_("Previous first name (optional)"), max_length=100, required=False)
+    last_name = forms.CharField(
+        label=_("Previous last name"), max_length=100, error_messages={"required": _("Enter the previous last name")}
+    )
+    used_until = GovukDateField(
+        label=_("Date they stopped using it"),
+        required=False,
+        max_today=True,
+        help_text=_("Optional. For example, 27 3 2020"),
+    )
 
 
 class NewAdultForm(GovukForm):

@@ -48,6 +48,34 @@ def _amy_relationship(w: Any) -> int:
     return Relationship.objects.create(child=w.amy, person=adult, kind="other_family").pk
 
 
+def _amy_adult(w: Any) -> int:
+    """A fresh adult in Amy's life (version 1, so every persona's edit is current)."""
+    from openics.core.models import Person, Relationship
+
+    adult = Person.objects.create(is_child=False, first_name="Jo", last_name="Example")
+    Relationship.objects.create(child=w.amy, person=adult, kind="mother")
+    return adult.pk
+
+
+def _unrelated_adult(w: Any) -> int:
+    """An adult in no relationship with Amy: refused to everyone through her record."""
+    from openics.core.models import Person
+
+    return Person.objects.create(is_child=False, first_name="Una", last_name="Related").pk
+
+
+ADULT_EDIT = {
+    "version": "1",
+    "first_name": "Jo",
+    "last_name": "Example",
+    "sex": "F",
+    "ethnicity": "WBRI",
+    "religion": "unknown",
+    "first_language": "English",
+    "phone": "01234 567890",
+}
+
+
 def _amy_involvement(w: Any) -> int:
     from openics.core.models import Involvement
 
@@ -150,6 +178,47 @@ ROUTES: dict[str, list[Case]] = {
             method="post",
             kwargs={"child_id": "amy"},
             data={"line1": "1 Matrix Road", "town": "Northtown", "postcode": "SS1 1AA"},
+            expect=ok_for(AMY_WRITERS, 302),
+        ),
+    ],
+    "child-previous-name-add": [
+        Case(kwargs={"child_id": "amy"}, expect=ok_for(AMY_WRITERS)),
+        Case(
+            method="post",
+            kwargs={"child_id": "amy"},
+            data={"last_name": "Formerly"},
+            expect=ok_for(AMY_WRITERS, 302),
+        ),
+    ],
+    "child-person": [
+        Case(kwargs={"child_id": "amy", "person_id": _amy_adult}, expect=ok_for(AMY_READERS)),
+        Case(kwargs={"child_id": "amy", "person_id": _unrelated_adult}),
+    ],
+    "child-person-edit": [
+        Case(kwargs={"child_id": "amy", "person_id": _amy_adult}, expect=ok_for(AMY_WRITERS)),
+        Case(
+            method="post",
+            kwargs={"child_id": "amy", "person_id": _amy_adult},
+            data=ADULT_EDIT,
+            expect=ok_for(AMY_WRITERS, 302),
+        ),
+        Case(method="post", kwargs={"child_id": "amy", "person_id": _unrelated_adult}, data=ADULT_EDIT),
+    ],
+    "child-person-address-add": [
+        Case(kwargs={"child_id": "amy", "person_id": _amy_adult}, expect=ok_for(AMY_WRITERS)),
+        Case(
+            method="post",
+            kwargs={"child_id": "amy", "person_id": _amy_adult},
+            data={"line1": "2 Matrix Road", "town": "Northtown", "postcode": "SS1 1AB"},
+            expect=ok_for(AMY_WRITERS, 302),
+        ),
+    ],
+    "child-person-previous-name-add": [
+        Case(kwargs={"child_id": "amy", "person_id": _amy_adult}, expect=ok_for(AMY_WRITERS)),
+        Case(
+            method="post",
+            kwargs={"child_id": "amy", "person_id": _amy_adult},
+            data={"first_name": "Joanne", "last_name": "Maiden"},
             expect=ok_for(AMY_WRITERS, 302),
         ),
     ],

@@ -8,10 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -28,12 +29,14 @@ from .forms import (
     ChildPersonForm,
     ChronologyEntryForm,
     ChronologyFilterForm,
+    EditAdultForm,
     EditPersonForm,
     EndForm,
     FindChildForm,
     InvolvementForm,
     MergeForm,
     NewAdultForm,
+    PreviousNameForm,
     ReasonForm,
     RelationshipForm,
     RestrictionForm,
@@ -50,6 +53,7 @@ from .models import (
     Organisation,
     Person,
     PersonMerge,
+    PreviousName,
     Relationship,
     RelationshipKind,
     Team,
@@ -401,7 +405,16 @@ def edit_person(request: HttpRequest, child_id: int) -> HttpResponse:
             messages.success(request, _("Details saved"))
             return redirect("child-overview", child_id=child.pk)
     context = child_context(request, child)
-    context.update({"form": form, "stale": stale})
+    context.update(
+        {
+            "form": form,
+            "stale": stale,
+            "person": child,
+            "previous_names": child.previous_names.all(),
+            "add_previous_name_url": reverse("child-previous-name-add", args=[child.pk]),
+            "cancel_url": reverse("child-overview", args=[child.pk]),
+        }
+    )
     status = 409 if stale else (400 if form.errors else 200)
     return render(request, "core/person_edit.html", context, status=status)
 
@@ -424,6 +437,161 @@ def add_address(request: HttpRequest, child_id: int) -> HttpResponse:
             "hint": _("The current address is kept in the history, with the day they moved out."),
             "button": _("Save address"),
             "history": child.addresses.all(),
+        }
+    )
+    return render(request, "core/child_form.html", context, status=400 if form.errors else 200)
+
+
+# ---------------------------------------------------------------- adults in the child's life and previous names
+
+
+def _related_adult(user: User, child: Person, person_id: int) -> Person:
+    """An adult currently related to `child`, or 404.  Adults have no grants
+    of their own: they are reached only through a child the user may see,
+    and only while the relationship lasts.  A refusal is audited like one
+    from the access chokepoint."""
+    current = Relationship.objects.filter(child=child, person=OuterRef("pk"), ended_on__isnull=True)
+    adult = Person.objects.live().filter(pk=person_id, is_child=False).filter(Exists(current)).first()
+    if adult is None:
+        audit.record_denial(
+            "access",
+            user=user,
+            object_type="core.person",
+            object_id=str(person_id),
+            child_id=child.pk,
+            detail={"through_child": child.pk},
+        )
+        raise Http404
+    return adult
+
+
+def _adult_context(request: HttpRequest, child: Person, adult: Person) -> dict[str, Any]:
+    context = child_context(request, child)
+    context["person"] = adult
+    context["person_url"] = reverse("child-person", args=[child.pk, adult.pk])
+    return context
+
+
+@login_required
+def person_detail(request: HttpRequest, child_id: int, person_id: int) -> HttpResponse:
+    """An adult in the child's life: their details, addresses and names."""
+    user = _user(request)
+    child = access_child(user, child_id)
+    adult = _related_adult(user, child, person_id)
+    context = _adult_context(request, child, adult)
+    context.update(
+        {
+            "relationships": _with_kind_labels(
+                Relationship.objects.filter(child=child, person=adult, ended_on__isnull=True),
+                RelationshipKind.choices,
+            ),
+            "addresses": adult.addresses.all(),
+            "previous_names": adult.previous_names.all(),
+            "disabilities": adult.disabilities.all(),
+        }
+    )
+    audit.record("view", user=user, obj=adult, child_id=child.pk, detail={"page": "person"})
+    return render(request, "core/adult_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_adult(request: HttpRequest, child_id: int, person_id: int) -> HttpResponse:
+    """Change an adult's details, refusing a stale save as the child's page does."""
+    user = _user(request)
+    child = access_child(user, child_id, for_write=True)
+    adult = _related_adult(user, child, person_id)
+    initial: dict[str, Any] = {name: getattr(adult, name) for name in actions.PERSON_FIELDS}
+    initial["disabilities"] = list(adult.disabilities.values_list("code", flat=True))
+    initial["version"] = adult.version
+    form = EditAdultForm(_posted(request), initial=initial)
+    stale: list[tuple[str, str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_person(
+                adult,
+                actor=user,
+                data={**_person_data(form.cleaned_data), "date_of_death": form.cleaned_data["date_of_death"]},
+                expected_version=form.cleaned_data["version"],
+                disabilities=form.cleaned_data["disabilities"],
+                child=child,
+            )
+        except actions.StaleEdit as stale_edit:
+            current = stale_edit.current
+            assert isinstance(current, Person)
+            stale = _stale_changes(form, current)
+            data = request.POST.copy()
+            data["version"] = str(current.version)
+            form = EditAdultForm(data, initial=initial)
+            form.is_valid()
+        else:
+            messages.success(request, _("Details saved"))
+            return redirect("child-person", child_id=child.pk, person_id=adult.pk)
+    context = _adult_context(request, child, adult)
+    context.update(
+        {
+            "form": form,
+            "stale": stale,
+            "previous_names": adult.previous_names.all(),
+            "add_previous_name_url": reverse("child-person-previous-name-add", args=[child.pk, adult.pk]),
+            "cancel_url": context["person_url"],
+        }
+    )
+    status = 409 if stale else (400 if form.errors else 200)
+    return render(request, "core/person_edit.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_adult_address(request: HttpRequest, child_id: int, person_id: int) -> HttpResponse:
+    user = _user(request)
+    child = access_child(user, child_id, for_write=True)
+    adult = _related_adult(user, child, person_id)
+    form = AddressForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        actions.do_add_address(adult, actor=user, data=form.cleaned_data, child=child)
+        messages.success(request, _("Address added"))
+        return redirect("child-person", child_id=child.pk, person_id=adult.pk)
+    context = _adult_context(request, child, adult)
+    context.update(
+        {
+            "form": form,
+            "title": _("Add a new address for %(name)s") % {"name": adult.full_name},
+            "hint": _("The current address is kept in the history, with the day they moved out."),
+            "button": _("Save address"),
+            "history": adult.addresses.all(),
+            "cancel_url": context["person_url"],
+        }
+    )
+    return render(request, "core/child_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_previous_name(request: HttpRequest, child_id: int, person_id: int | None = None) -> HttpResponse:
+    """A previous name of the child, or of an adult in the child's life."""
+    user = _user(request)
+    child = access_child(user, child_id, for_write=True)
+    if person_id is None:
+        person, context = child, child_context(request, child)
+        back = reverse("child-edit", args=[child.pk])
+    else:
+        person = _related_adult(user, child, person_id)
+        context = _adult_context(request, child, person)
+        back = reverse("child-person-edit", args=[child.pk, person.pk])
+    form = PreviousNameForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        actions.do_add_previous_name(person, actor=user, data=form.cleaned_data, child=child)
+        messages.success(request, _("Previous name added"))
+        return redirect(back)
+    context.update(
+        {
+            "form": form,
+            "title": _("Add a previous name for %(name)s") % {"name": person.full_name},
+            "hint": _("A name they were known by before, for example before a change of surname."),
+            "button": _("Save previous name"),
+            "cancel_url": back,
+            "previous_names": PreviousName.objects.filter(person=person),
         }
     )
     return render(request, "core/child_form.html", context, status=400 if form.errors else 200)
@@ -472,9 +640,21 @@ def add_relationship(request: HttpRequest, child_id: int) -> HttpResponse:
                 form.add_error(None, _("Select a person from the search results"))
         elif adult_ok and not adult_form.cleaned_data["last_name"]:
             adult_form.add_error("last_name", _("Select an existing person, or enter the new person's last name"))
+        if (
+            chosen is not None
+            and form_ok
+            and Relationship.objects.filter(child=child, person=chosen, kind=form.cleaned_data["kind"]).exists()
+        ):
+            # The pair and kind are unique (an ended relationship included):
+            # say so rather than fail on the constraint.
+            form.add_error("kind", _("This person is already recorded with this relationship to the child"))
         if form_ok and adult_form.is_valid() and not form.errors:
             if chosen is None:
                 adult = {k: v for k, v in adult_form.cleaned_data.items() if v}
+                if request.POST.get("confirmed") != "yes":
+                    matches = possible_duplicates({**adult, "is_child": False}, user=user)
+                    if matches:
+                        return _relationship_matches(request, child, matches)
                 chosen = actions.do_create_person(actor=user, data={**adult, "is_child": False})
             actions.do_add_relationship(child, actor=user, person=chosen, data=form.cleaned_data)
             messages.success(request, _("Relationship added"))
@@ -485,6 +665,31 @@ def add_relationship(request: HttpRequest, child_id: int) -> HttpResponse:
     )
     status = 400 if form.errors or adult_form.errors else 200
     return render(request, "core/relationship_add.html", context, status=status)
+
+
+def _relationship_matches(request: HttpRequest, child: Person, matches: Any) -> HttpResponse:
+    """Adults who may be the person being added: link one, or go on to add
+    a new person.  The relationship's answers travel in hidden fields."""
+    audit.record(
+        "search_hit",
+        user=_user(request),
+        obj=child,
+        child_id=child.pk,
+        detail={"page": "relationship_add", "people": [p.pk for p in matches.visible]},
+    )
+    posted = [
+        (k, v) for k, values in request.POST.lists() for v in values if k not in ("csrfmiddlewaretoken", "person")
+    ]
+    context = child_context(request, child)
+    context.update(
+        {
+            "matches": matches,
+            "hidden": posted,
+            # Linking an existing person needs only the relationship's answers.
+            "relationship_hidden": [(k, v) for k, v in posted if not k.startswith("adult-") and k != "confirmed"],
+        }
+    )
+    return render(request, "core/relationship_matches.html", context)
 
 
 @login_required

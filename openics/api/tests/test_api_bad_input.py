@@ -118,3 +118,20 @@ def test_out_of_range_values_are_field_errors(world: Any, api: Any, tail: str, b
     response = api(world.pat_pm).post("/api/v1/people/" + tail.format(amy=world.amy.pk), body, format="json")
     assert response.status_code == 400
     assert field in response.json()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/people/432962870663009899839646/relationships/",
+        "/api/v1/people/{amy}/relationships/99999999999999999999999/end/",
+        "/api/v1/staff/99999999999999999999999/tokens/",
+        "/api/v1/staff/{sam}/roles/99999999999999999999999/end/",
+    ],
+)
+def test_an_id_too_long_for_any_record_is_not_found(world: Any, api: Any, path: str) -> None:
+    # Found by the schema fuzz: a 20-digit id overflowed SQLite's integer
+    # and gave a server error.
+    url = path.format(amy=world.amy.pk, sam=world.sam_sw.pk)
+    response = api(world.ada_admin).post(url, {}, format="json")
+    assert response.status_code == 404

@@ -140,3 +140,13 @@ def test_disabled_user_sees_nothing(world):
 def test_ended_allocation_ends_access(world):
     world.amy.involvements.update(ended_on=timezone.localdate())
     assert grant_for(world.sam_sw, world.amy) is None
+
+
+@pytest.mark.parametrize("child_id", ["9" * 25, "-3", "0", "abc"])
+def test_impossible_ids_are_missing_not_errors(world, client_for, child_id):
+    with pytest.raises(Http404):
+        access_child(world.sam_sw, child_id)
+    if child_id.isdigit() and len(child_id) > 18:
+        assert AuditEvent.objects.filter(object_id=child_id, outcome="denied").exists()
+        # Through a page as well: 404, never a server error.
+        assert client_for(world.sam_sw).get(f"/children/{child_id}/").status_code == 404
