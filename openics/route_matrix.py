@@ -22,6 +22,7 @@ MATRIX_MODULES = (
     "openics.core.route_matrix",
     "openics.core.admin_route_matrix",
     "openics.api.route_matrix",
+    "openics.records.route_matrix",
 )
 
 PERSONAS = (

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "openics.core",
     "openics.timescales",
+    "openics.records",
     "openics.web",
     "openics.api",
 ]

@@ -13,5 +13,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("openics.api.urls")),
     path("manage/", include("openics.core.admin_urls")),
+    path("", include("openics.records.urls")),
     path("", include("openics.core.urls")),
 ]

@@ -7,6 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
 from openics.core import api as core_api
+from openics.records import api as records_api
 
 # SimpleRouter: no browsable root and no format-suffix variants, so every
 # route is one named URL with one meaning.
@@ -15,6 +16,8 @@ router.register("people", core_api.PersonViewSet, basename="api-person")
 router.register("organisations", core_api.OrganisationViewSet, basename="api-organisation")
 router.register("teams", core_api.TeamViewSet, basename="api-team")
 router.register("staff", core_api.StaffViewSet, basename="api-staff")
+router.register(records_api.CHILD_RECORDS, records_api.ChildRecordViewSet, basename="api-child-record")
+router.register("records", records_api.RecordViewSet, basename="api-record")
 
 urlpatterns = [
     # The schema names no one, but deny by default holds here too.

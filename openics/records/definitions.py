@@ -1,0 +1,398 @@
+"""Record definitions: versioned TOML files in `definitions/`.
+
+A definition says what a typed record holds (sections of fields), which part
+of the child's record it belongs to, which roles complete it and which
+endorse it.  Adding a record type is adding a file, not an `if` statement.
+The loader refuses anything it does not understand, naming the file and the
+field, because a silently ignored typo would lose what practitioners type.
+
+File names: `<kind>.toml` for the current version; an older version that
+records still use stays as `<kind>.v<version>.toml`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from openics.core.roles import MANAGER_ROLES, Part, Role
+
+from .codes import CODE_LISTS
+
+DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
+
+FIELD_TYPES = ("text", "longtext", "date", "choice", "multichoice", "yesno", "number", "agency")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_KIND = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_DEFINITION_KEYS = {
+    "kind",
+    "version",
+    "title",
+    "part",
+    "description",
+    "source",
+    "completed_by",
+    "endorsed_by",
+    "endorsement",
+    "sections",
+}
+_SECTION_KEYS = {"title", "hint", "fields"}
+_FIELD_KEYS = {"name", "label", "hint", "type", "options", "codes", "required_on_submit", "error"}
+TEXT_MAX = 500
+LONGTEXT_MAX = 50_000
+NUMBER_MAX = 1_000_000
+
+
+class DefinitionError(Exception):
+    """A definition file that cannot be used, with the reason."""
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    name: str
+    label: str
+    type: str
+    hint: str = ""
+    options: tuple[tuple[str, Any], ...] = ()
+    required_on_submit: bool = False
+    error: str = ""
+
+    @property
+    def missing_message(self) -> str:
+        """The message when a required field is empty at submission."""
+        if self.error:
+            return self.error
+        verb = "Select" if self.type in {"choice", "multichoice", "yesno", "agency"} else "Enter"
+        return f"{verb} {self.label[:1].lower()}{self.label[1:]}"
+
+    def option_label(self, code: str) -> str:
+        return str(dict(self.options).get(code, code))
+
+
+@dataclass(frozen=True)
+class SectionDef:
+    title: str
+    fields: tuple[FieldDef, ...]
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class RecordDefinition:
+    kind: str
+    version: int
+    title: str
+    part: str
+    completed_by: frozenset[str]
+    endorsed_by: frozenset[str]
+    sections: tuple[SectionDef, ...]
+    description: str = ""
+    source: str = ""
+
+    @property
+    def needs_endorsement(self) -> bool:
+        return bool(self.endorsed_by)
+
+    @property
+    def fields(self) -> tuple[FieldDef, ...]:
+        return tuple(f for s in self.sections for f in s.fields)
+
+    def field(self, name: str) -> FieldDef | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def may_complete(self, roles: frozenset[str]) -> bool:
+        return bool(self.completed_by & roles)
+
+    def may_endorse(self, roles: frozenset[str]) -> bool:
+        return bool(self.endorsed_by & roles)
+
+    def role_names(self, roles: frozenset[str]) -> str:
+        names = [str(Role(r).label).lower() for r in Role.values if r in roles]
+        return ", ".join(names[:-1]) + (" or " if len(names) > 1 else "") + names[-1] if names else ""
+
+    def clean_data(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """Type-check values for a draft (never completeness): JSON-ready
+        values, or `ValidationError` keyed by field name."""
+        errors: dict[str, str] = {}
+        cleaned: dict[str, Any] = {}
+        for name, value in raw.items():
+            field = self.field(str(name))
+            if field is None:
+                errors[str(name)] = f"There is no field '{name}' in the {self.title}"
+                continue
+            try:
+                cleaned[field.name] = _clean_value(field, value)
+            except ValueError as exc:
+                errors[field.name] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+    def missing(self, data: Mapping[str, Any]) -> dict[str, str]:
+        """Required fields still empty: name -> message."""
+        return {
+            f.name: f.missing_message
+            for f in self.fields
+            if f.required_on_submit and data.get(f.name) in (None, "", [])
+        }
+
+
+def _clean_value(field: FieldDef, value: Any) -> Any:
+    """One value, checked against its type; ValueError says what is wrong."""
+    label = field.label
+    if field.type in {"text", "longtext"}:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise ValueError(f"{label} must be text")
+        limit = TEXT_MAX if field.type == "text" else LONGTEXT_MAX
+        if len(value) > limit:
+            raise ValueError(f"{label} must be {limit:,} characters or fewer")
+        return value
+    if field.type == "date":
+        if value in (None, ""):
+            return None
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        try:
+            return dt.date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            raise ValueError(f"{label} must be a real date (YYYY-MM-DD)") from None
+    if field.type in {"choice", "yesno"}:
+        if value in (None, ""):
+            return ""
+        if field.type == "yesno" and isinstance(value, bool):
+            return "yes" if value else "no"
+        codes = [code for code, _ in field.options]
+        if not isinstance(value, str) or value not in codes:
+            raise ValueError(f"{label}: choose one of the options")
+        return value
+    if field.type == "multichoice":
+        if value in (None, ""):
+            return []
+        codes = [code for code, _ in field.options]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v in codes for v in value):
+            raise ValueError(f"{label}: choose from the options")
+        return [code for code in codes if code in value]
+    if field.type == "number":
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValueError(f"{label} must be a whole number")
+        try:
+            number = int(value) if len(str(value)) <= 18 else -1
+        except ValueError:
+            raise ValueError(f"{label} must be a whole number") from None
+        if not 0 <= number <= NUMBER_MAX:
+            raise ValueError(f"{label} must be between 0 and {NUMBER_MAX:,}")
+        return number
+    # agency: an organisation's id.
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit() or len(str(value)) > 18:
+        raise ValueError(f"{label}: choose an agency from the list")
+    from openics.core.models import Organisation
+
+    if not Organisation.objects.filter(pk=int(value)).exists():
+        raise ValueError(f"{label}: choose an agency from the list")
+    return int(value)
+
+
+def _fail(source: str, message: str) -> DefinitionError:
+    return DefinitionError(f"{source}: {message}")
+
+
+def _text(raw: Mapping[str, Any], key: str, source: str, where: str, *, required: bool = True) -> str:
+    value = raw.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise _fail(source, f"{where}: '{key}' must be non-empty text")
+    return value.strip()
+
+
+def _roles(raw: Any, key: str, source: str) -> frozenset[str]:
+    if not isinstance(raw, list) or not raw or not all(isinstance(r, str) for r in raw):
+        raise _fail(source, f"'{key}' must be a list of role codes")
+    unknown = sorted(set(raw) - set(Role.values))
+    if unknown:
+        raise _fail(source, f"'{key}' has unknown role(s): {', '.join(unknown)}; use: {', '.join(Role.values)}")
+    return frozenset(raw)
+
+
+def _parse_field(raw: Any, source: str, section: str) -> FieldDef:
+    if not isinstance(raw, dict):
+        raise _fail(source, f"section '{section}': each field must be a table ([[sections.fields]])")
+    where = f"field '{raw['name']}'" if isinstance(raw.get("name"), str) else f"a field in section '{section}'"
+    unknown = set(raw) - _FIELD_KEYS
+    if unknown:
+        raise _fail(source, f"{where} has unknown key(s): {', '.join(sorted(unknown))}")
+    name = _text(raw, "name", source, where)
+    if not _NAME.match(name):
+        raise _fail(source, f"{where}: the name must be lower-case letters, digits and underscores")
+    label = _text(raw, "label", source, where)
+    kind = raw.get("type")
+    if kind not in FIELD_TYPES:
+        raise _fail(source, f"{where} has unknown type '{kind}'; use one of: {', '.join(FIELD_TYPES)}")
+    options: tuple[tuple[str, Any], ...] = ()
+    if kind in {"choice", "multichoice"}:
+        if ("options" in raw) == ("codes" in raw):
+            raise _fail(source, f"{where}: a {kind} field needs either 'options' or 'codes', not both")
+        if "codes" in raw:
+            if raw["codes"] not in CODE_LISTS:
+                raise _fail(source, f"{where}: unknown code list '{raw['codes']}'; use: {', '.join(CODE_LISTS)}")
+            # Labels stay lazy: they are translated when shown, not at start-up.
+            options = tuple((str(c), label) for c, label in CODE_LISTS[raw["codes"]].choices)
+        else:
+            options = _options(raw["options"], source, where)
+    elif "options" in raw or "codes" in raw:
+        raise _fail(source, f"{where}: only choice and multichoice fields take options")
+    if kind == "yesno":
+        options = (("yes", "Yes"), ("no", "No"))
+    required = raw.get("required_on_submit", False)
+    if not isinstance(required, bool):
+        raise _fail(source, f"{where}: required_on_submit must be true or false")
+    return FieldDef(
+        name=name,
+        label=label,
+        type=kind,
+        hint=_text(raw, "hint", source, where, required=False),
+        options=options,
+        required_on_submit=required,
+        error=_text(raw, "error", source, where, required=False),
+    )
+
+
+def _options(raw: Any, source: str, where: str) -> tuple[tuple[str, str], ...]:
+    """Options as [["code", "Label"], ...] or ["Label", ...] (code = label)."""
+    if not isinstance(raw, list) or not raw:
+        raise _fail(source, f"{where}: 'options' must be a non-empty list")
+    options: list[tuple[str, str]] = []
+    for item in raw:
+        if isinstance(item, str) and item.strip():
+            options.append((item.strip(), item.strip()))
+        elif isinstance(item, list) and len(item) == 2 and all(isinstance(v, str) and v.strip() for v in item):
+            options.append((item[0].strip(), item[1].strip()))
+        else:
+            raise _fail(source, f"{where}: each option is text or a [code, label] pair")
+    codes = [code for code, _ in options]
+    if len(set(codes)) != len(codes):
+        raise _fail(source, f"{where}: duplicate option")
+    return tuple(options)
+
+
+def parse_definition(data: Mapping[str, Any], source: str = "definition") -> RecordDefinition:
+    """Validate parsed TOML and build a `RecordDefinition`."""
+    unknown = set(data) - _DEFINITION_KEYS
+    if unknown:
+        raise _fail(source, f"unknown key(s): {', '.join(sorted(unknown))}")
+    kind = _text(data, "kind", source, "the definition")
+    if not _KIND.match(kind):
+        raise _fail(source, "the kind must be lower-case words joined by hyphens")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _fail(source, "'version' must be a whole number from 1")
+    title = _text(data, "title", source, "the definition")
+    part = data.get("part")
+    if part not in Part.values:
+        raise _fail(source, f"unknown part '{part}'; use one of: {', '.join(Part.values)}")
+    completed_by = _roles(data.get("completed_by"), "completed_by", source)
+    endorsement = data.get("endorsement", "")
+    if endorsement == "none":
+        if "endorsed_by" in data:
+            raise _fail(source, 'endorsement = "none" cannot name endorsers')
+        endorsed_by: frozenset[str] = frozenset()
+    elif endorsement == "always":
+        endorsed_by = _roles(data["endorsed_by"], "endorsed_by", source) if "endorsed_by" in data else MANAGER_ROLES
+    elif endorsement == "":
+        endorsed_by = _roles(data.get("endorsed_by"), "endorsed_by", source)
+    else:
+        raise _fail(source, '\'endorsement\' must be "none" or "always" (or leave it out and name endorsed_by)')
+    raw_sections = data.get("sections")
+    if not isinstance(raw_sections, list) or not raw_sections:
+        raise _fail(source, "a definition needs at least one [[sections]] table")
+    sections: list[SectionDef] = []
+    seen: set[str] = set()
+    for position, raw in enumerate(raw_sections, start=1):
+        if not isinstance(raw, dict):
+            raise _fail(source, f"section {position} is not a table")
+        unknown = set(raw) - _SECTION_KEYS
+        where = f"section {position}"
+        if unknown:
+            raise _fail(source, f"{where} has unknown key(s): {', '.join(sorted(unknown))}")
+        section_title = _text(raw, "title", source, where)
+        raw_fields = raw.get("fields")
+        if not isinstance(raw_fields, list) or not raw_fields:
+            raise _fail(source, f"section '{section_title}' needs at least one field")
+        fields = tuple(_parse_field(f, source, section_title) for f in raw_fields)
+        for field in fields:
+            if field.name in seen:
+                raise _fail(source, f"duplicate field '{field.name}'")
+            seen.add(field.name)
+        sections.append(SectionDef(section_title, fields, _text(raw, "hint", source, where, required=False)))
+    return RecordDefinition(
+        kind=kind,
+        version=version,
+        title=title,
+        part=part,
+        completed_by=completed_by,
+        endorsed_by=frozenset(endorsed_by),
+        sections=tuple(sections),
+        description=_text(data, "description", source, "the definition", required=False),
+        source=_text(data, "source", source, "the definition", required=False),
+    )
+
+
+def parse_definition_text(text: str, source: str = "definition") -> RecordDefinition:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _fail(source, f"not valid TOML: {exc}") from None
+    return parse_definition(data, source)
+
+
+def load_definition_file(path: Path) -> RecordDefinition:
+    definition = parse_definition_text(path.read_text(encoding="utf-8"), path.name)
+    stem_kind, _, stem_version = path.stem.partition(".v")
+    if stem_kind != definition.kind:
+        raise _fail(path.name, f"the file name must start with the record's kind ('{definition.kind}')")
+    if stem_version and stem_version != str(definition.version):
+        raise _fail(path.name, f"the file name says version {stem_version}, the file says {definition.version}")
+    return definition
+
+
+@cache
+def all_definitions() -> Mapping[tuple[str, int], RecordDefinition]:
+    """Every shipped definition by (kind, version), loaded once per process."""
+    found: dict[tuple[str, int], RecordDefinition] = {}
+    for path in sorted(DEFINITIONS_DIR.glob("*.toml")):
+        definition = load_definition_file(path)
+        key = (definition.kind, definition.version)
+        if key in found:
+            raise _fail(path.name, f"a second file for {definition.kind} version {definition.version}")
+        found[key] = definition
+    return found
+
+
+def current_definitions() -> dict[str, RecordDefinition]:
+    """The newest version of each kind, in title order."""
+    newest: dict[str, RecordDefinition] = {}
+    for (kind, version), definition in all_definitions().items():
+        if kind not in newest or newest[kind].version < version:
+            newest[kind] = definition
+    return dict(sorted(newest.items(), key=lambda item: item[1].title))
+
+
+def get_definition(kind: str, version: int | None = None) -> RecordDefinition:
+    """A kind's definition (newest, or the version a record was made with)."""
+    if version is not None and (kind, version) in all_definitions():
+        return all_definitions()[(kind, version)]
+    try:
+        return current_definitions()[kind]
+    except KeyError:
+        raise DefinitionError(f"There is no record type '{kind}'.") from None
