@@ -94,6 +94,10 @@ class StaffContext:
     def is_sysadmin(self) -> bool:
         return Role.SYSADMIN in self.roles
 
+    @property
+    def is_manager(self) -> bool:
+        return bool(self.roles & MANAGER_ROLES)
+
 
 def staff_context(user: User) -> StaffContext:
     """The user's context, cached on the user object for the request."""

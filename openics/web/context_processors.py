@@ -14,10 +14,21 @@ def _is_sysadmin(request: HttpRequest) -> bool:
     return staff_context(user).is_sysadmin  # type: ignore[arg-type]
 
 
+def _is_manager(request: HttpRequest) -> bool:
+    """Whether to show the endorsement queue in the navigation."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    from openics.core.access import staff_context
+
+    return staff_context(user).is_manager  # type: ignore[arg-type]
+
+
 def site(request: HttpRequest) -> dict[str, object]:
     return {
         "demo_mode": settings.DEMO_MODE,
         "authority_name": settings.OPENICS_AUTHORITY_NAME,
         # A callable: templates call it only where they use it.
         "is_sysadmin": lambda: _is_sysadmin(request),
+        "is_manager": lambda: _is_manager(request),
     }

@@ -81,3 +81,10 @@ def test_the_queue_query_count_does_not_grow(world: Any, client_for: Any, django
         _submitted(child, world.sam_sw, hours_ago=3 + n)
     _queue_queries(client, django_assert_num_queries, len(one.captured_queries))
     assert len(one.captured_queries) == QUEUE_QUERIES, [q["sql"][:120] for q in one.captured_queries]
+
+
+def test_the_queue_is_in_the_navigation_for_managers_only(world, client_for):
+    queue = reverse("records-awaiting-endorsement")
+    my_work = reverse("my-work")
+    assert f'href="{queue}"' in client_for(world.pat_pm).get(my_work).content.decode()
+    assert f'href="{queue}"' not in client_for(world.sam_sw).get(my_work).content.decode()
