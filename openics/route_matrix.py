@@ -23,6 +23,7 @@ MATRIX_MODULES = (
     "openics.core.admin_route_matrix",
     "openics.api.route_matrix",
     "openics.records.route_matrix",
+    "openics.timescales.route_matrix",
 )
 
 PERSONAS = (

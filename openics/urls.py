@@ -1,5 +1,5 @@
 """The URL map.  Every route here must appear in the permission matrix
-(openics/core/tests/test_permission_matrix.py) or the suite fails."""
+(openics/tests/test_permission_matrix.py) or the suite fails."""
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/v1/", include("openics.api.urls")),
     path("manage/", include("openics.core.admin_urls")),
     path("", include("openics.records.urls")),
+    path("", include("openics.timescales.urls")),
     path("", include("openics.core.urls")),
 ]

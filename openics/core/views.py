@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from openics.timescales.lists import DEADLINES_ON_OVERVIEW, child_deadlines, my_deadlines
+
 from . import actions, audit
 from .access import access_child, filter_parts, staff_context
 from .chronology import kind_label
@@ -101,6 +103,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "other_involvements": other_involvements,
             "notifications": notifications,
             "ctx": staff_context(user),
+            "my_deadlines": my_deadlines(user),
         },
     )
 
@@ -173,6 +176,7 @@ def child_overview(request: HttpRequest, child_id: int) -> HttpResponse:
     context["kind_label"] = kind_label
     # The user's roles are already loaded by the access check: no query.
     context["may_manage"] = _is_manager(user)
+    context["deadlines"] = child_deadlines(child, grant.parts)[:DEADLINES_ON_OVERVIEW]
     audit.record("view", user=user, obj=child, child_id=child.pk, detail={"page": "overview"})
     return render(request, "core/child_overview.html", context)
 

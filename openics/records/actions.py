@@ -22,6 +22,7 @@ from openics.core.actions import StaleEdit, _lock_current
 from openics.core.chronology import record_event
 from openics.core.models import Person, User
 
+from .deadlines import apply_record_deadlines
 from .definitions import get_definition
 from .models import EDITABLE, CaseRecord, DecisionAction, RecordDecision, RecordStatus
 
@@ -128,6 +129,9 @@ def do_submit(
         current.late_reason = late_reason.strip()
         _bump(current, ["status", "submitted_by", "submitted_at", "late_reason"])
         _decide(current, DecisionAction.SUBMIT, actor, current.late_reason)
+        # Deadlines the record meets or starts, in this transaction: a late
+        # one without its reason refuses the whole submission.
+        apply_record_deadlines(current, event="submit", actor=actor, late_reason=current.late_reason)
         record_event(
             current.child,
             occurred_on=timezone.localdate(),
@@ -180,6 +184,7 @@ def do_endorse(record: CaseRecord, *, actor: User, reasons: str) -> CaseRecord:
         current.endorsed_at = timezone.now()
         _bump(current, ["status", "endorsed_by", "endorsed_at"])
         _decide(current, DecisionAction.ENDORSE, actor, reasons)
+        apply_record_deadlines(current, event="endorse", actor=actor)
         record_event(
             current.child,
             occurred_on=timezone.localdate(),

@@ -43,9 +43,15 @@ _DEFINITION_KEYS = {
     "endorsed_by",
     "endorsement",
     "sections",
+    "deadlines",
+    "meets",
 }
 _SECTION_KEYS = {"title", "hint", "fields"}
 _FIELD_KEYS = {"name", "label", "hint", "type", "options", "codes", "required_on_submit", "error"}
+_DEADLINE_KEYS = {"rules", "from_field", "on"}
+_MEETS_KEYS = {"rules"}
+# The workflow steps a deadline can start from.
+DEADLINE_EVENTS = ("submit", "endorse")
 TEXT_MAX = 500
 LONGTEXT_MAX = 50_000
 NUMBER_MAX = 1_000_000
@@ -85,6 +91,24 @@ class SectionDef:
 
 
 @dataclass(frozen=True)
+class DeadlineTrigger:
+    """A deadline the record starts: the first of `rules` the authority's
+    profile has, counted from the date in `from_field` (or the day of the
+    `on` step when the field is empty or not named)."""
+
+    rules: tuple[str, ...]
+    on: str = "submit"
+    from_field: str = ""
+
+
+@dataclass(frozen=True)
+class DeadlineMeet:
+    """Open deadlines of `rules` for the child that submitting the record meets."""
+
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class RecordDefinition:
     kind: str
     version: int
@@ -95,6 +119,8 @@ class RecordDefinition:
     sections: tuple[SectionDef, ...]
     description: str = ""
     source: str = ""
+    deadlines: tuple[DeadlineTrigger, ...] = ()
+    meets: tuple[DeadlineMeet, ...] = ()
 
     @property
     def needs_endorsement(self) -> bool:
@@ -286,6 +312,59 @@ def _options(raw: Any, source: str, where: str) -> tuple[tuple[str, str], ...]:
     return tuple(options)
 
 
+def _rule_list(raw: Mapping[str, Any], source: str, where: str) -> tuple[str, ...]:
+    rules = raw.get("rules")
+    if not isinstance(rules, list) or not rules or not all(isinstance(r, str) and r for r in rules):
+        raise _fail(source, f"{where}: 'rules' must be a non-empty list of timescale rule ids")
+    from openics.timescales.profiles import all_profiles
+
+    for rule in rules:
+        # A rule no profile has would never start or meet anything: a typo.
+        if not any(profile.has_rule(rule) for profile in all_profiles().values()):
+            raise _fail(source, f"{where}: no timescale profile has a rule '{rule}'")
+    return tuple(rules)
+
+
+def _parse_deadlines(
+    data: Mapping[str, Any], source: str, fields: Mapping[str, FieldDef]
+) -> tuple[tuple[DeadlineTrigger, ...], tuple[DeadlineMeet, ...]]:
+    """The `[[deadlines]]` a record starts and the `[[meets]]` it meets."""
+    triggers: list[DeadlineTrigger] = []
+    raw_triggers = data.get("deadlines", [])
+    if not isinstance(raw_triggers, list):
+        raise _fail(source, "'deadlines' must be [[deadlines]] tables")
+    for position, raw in enumerate(raw_triggers, start=1):
+        where = f"deadline {position}"
+        if not isinstance(raw, dict):
+            raise _fail(source, f"{where} is not a table ([[deadlines]])")
+        unknown = set(raw) - _DEADLINE_KEYS
+        if unknown:
+            raise _fail(source, f"{where} has unknown key(s): {', '.join(sorted(unknown))}")
+        rules = _rule_list(raw, source, where)
+        on = raw.get("on", "submit")
+        if on not in DEADLINE_EVENTS:
+            raise _fail(source, f"{where}: 'on' must be one of: {', '.join(DEADLINE_EVENTS)}")
+        from_field = raw.get("from_field", "")
+        if from_field:
+            field = fields.get(from_field) if isinstance(from_field, str) else None
+            if field is None or field.type != "date":
+                raise _fail(source, f"{where}: from_field '{from_field}' is not a date field of this record")
+        triggers.append(DeadlineTrigger(rules=rules, on=on, from_field=from_field))
+    meets: list[DeadlineMeet] = []
+    raw_meets = data.get("meets", [])
+    if not isinstance(raw_meets, list):
+        raise _fail(source, "'meets' must be [[meets]] tables")
+    for position, raw in enumerate(raw_meets, start=1):
+        where = f"meets {position}"
+        if not isinstance(raw, dict):
+            raise _fail(source, f"{where} is not a table ([[meets]])")
+        unknown = set(raw) - _MEETS_KEYS
+        if unknown:
+            raise _fail(source, f"{where} has unknown key(s): {', '.join(sorted(unknown))}")
+        meets.append(DeadlineMeet(rules=_rule_list(raw, source, where)))
+    return tuple(triggers), tuple(meets)
+
+
 def parse_definition(data: Mapping[str, Any], source: str = "definition") -> RecordDefinition:
     """Validate parsed TOML and build a `RecordDefinition`."""
     unknown = set(data) - _DEFINITION_KEYS
@@ -335,6 +414,8 @@ def parse_definition(data: Mapping[str, Any], source: str = "definition") -> Rec
                 raise _fail(source, f"duplicate field '{field.name}'")
             seen.add(field.name)
         sections.append(SectionDef(section_title, fields, _text(raw, "hint", source, where, required=False)))
+    by_name = {f.name: f for section in sections for f in section.fields}
+    deadlines, meets = _parse_deadlines(data, source, by_name)
     return RecordDefinition(
         kind=kind,
         version=version,
@@ -345,6 +426,8 @@ def parse_definition(data: Mapping[str, Any], source: str = "definition") -> Rec
         sections=tuple(sections),
         description=_text(data, "description", source, "the definition", required=False),
         source=_text(data, "source", source, "the definition", required=False),
+        deadlines=deadlines,
+        meets=meets,
     )
 
 

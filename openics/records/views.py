@@ -261,9 +261,13 @@ def submit_record(request: HttpRequest, record_id: int) -> HttpResponse:
         except actions.RecordRefused as refusal:
             return _refused(request, record, refusal)
         except ValidationError as error:
-            # Each message links to its field on the edit page.
+            messages_by_field = dict(error.message_dict)
+            # A late record's missing reason belongs to this page's own field.
+            for text in messages_by_field.pop("late_reason", []):
+                form.add_error("late_reason", text)
+            # Each other message links to its field on the edit page.
             ids = RecordForm(definition=record.definition)
-            missing = [(ids.first_error_id(name), str(texts[0])) for name, texts in error.message_dict.items()]
+            missing = [(ids.first_error_id(name), str(texts[0])) for name, texts in messages_by_field.items()]
         else:
             if record.needs_endorsement:
                 messages.success(request, "Record submitted for endorsement")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from openics.core import audit
@@ -23,6 +24,8 @@ from .models import (
     AuthorityTimescales,
     CalendarChangeKind,
     Deadline,
+    DeadlineReminder,
+    DeadlineStatus,
     LocalCalendarChange,
     RuleOverride,
     SchoolClosure,
@@ -287,3 +290,62 @@ def do_meet_deadline(
             detail={"met_on": met_on.isoformat(), "late": met_on > current.due_date},
         )
     return current
+
+
+# ------------------------------------------------------------ reminders
+
+# The states a reminder is sent for, and how the alert words them.
+REMINDER_STATES = {DeadlineStatus.DUE_SOON.value: "is due soon", DeadlineStatus.OVERDUE.value: "is overdue"}
+
+
+def do_send_reminders(*, today: dt.date | None = None) -> int:
+    """Remind each open deadline's allocated worker, once per deadline per
+    state ("due soon", "overdue"), with an in-app alert and an email in the
+    outbox, written in the same transaction as the record that it was sent.
+    Returns how many reminders were sent.
+
+    A deadline whose child has no allocated worker waits: it is reminded
+    once someone is allocated.
+    """
+    from openics.core.actions import notify
+    from openics.core.models import Involvement, InvolvementKind
+    from openics.web.templatetags.web_tags import uk_date
+
+    today = today or timezone.localdate()
+    pending = (
+        Deadline.objects.open()
+        .filter(due_soon_from__lte=today)
+        .with_status(today)
+        .select_related("child")
+        .order_by("due_date", "pk")
+    )
+    workers = dict(
+        Involvement.objects.current(today)
+        .filter(kind=InvolvementKind.ALLOCATED, worker__isnull=False, child__in=pending.values("child"))
+        .order_by("started_on", "pk")
+        .values_list("child_id", "worker_id")
+    )
+    users = User.objects.in_bulk(set(workers.values()))
+    sent = 0
+    for deadline in pending.iterator(chunk_size=500):
+        state = deadline.current_status  # type: ignore[attr-defined]
+        worker_id = workers.get(deadline.child_id)
+        if state not in REMINDER_STATES or worker_id is None:
+            continue
+        with transaction.atomic():
+            # The unique constraint is the guard; the lock keeps two runs
+            # from racing to it and failing one of them.
+            locked = Deadline.objects.select_for_update().filter(pk=deadline.pk, met_on__isnull=True).first()
+            if locked is None or DeadlineReminder.objects.filter(deadline=locked, state=state).exists():
+                continue
+            worker = users[worker_id]
+            DeadlineReminder.objects.create(deadline=locked, state=state, sent_to=worker)
+            notify(
+                worker,
+                f"{deadline.title} for {deadline.child.display_name} {REMINDER_STATES[state]}: "
+                f"due by {uk_date(deadline.due_date)}",
+                link=reverse("child-deadlines", args=[deadline.child_id]),
+                email_subject="A deadline is overdue" if state == DeadlineStatus.OVERDUE else "A deadline is due soon",
+            )
+        sent += 1
+    return sent

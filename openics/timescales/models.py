@@ -292,3 +292,19 @@ class Deadline(models.Model):
     @property
     def status(self) -> DeadlineStatus:
         return self.status_on(timezone.localdate())
+
+
+class DeadlineReminder(models.Model):
+    """A reminder sent about a deadline entering a state ("due soon" or
+    "overdue"), so each is sent once however often the command runs."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    state = models.CharField(max_length=20, choices=DeadlineStatus.choices)
+    sent_to = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["deadline", "state"], name="deadline_reminder_once_per_state")]
+
+    def __str__(self) -> str:
+        return f"{self.deadline}: {self.state} reminder"

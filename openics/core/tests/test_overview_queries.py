@@ -28,6 +28,32 @@ from openics.core.roles import Part, Role
 
 pytestmark = pytest.mark.django_db
 
+
+def give_deadlines(world, children: list[Person], n: int) -> None:
+    """`n` deadlines spread over `children`: overdue, due soon, due and met."""
+    from openics.timescales.models import Deadline
+
+    today = timezone.localdate()
+    Deadline.objects.bulk_create(
+        Deadline(
+            child=children[i % len(children)],
+            organisation=world.la,
+            rule_id="single-assessment",
+            title=f"Assessment {i}",
+            profile="england",
+            profile_version="1",
+            nation="ENG",
+            offset=45,
+            unit="working_days",
+            trigger_date=today - dt.timedelta(days=60),
+            due_date=today + dt.timedelta(days=i % 20 - 5),
+            due_soon_from=today + dt.timedelta(days=i % 20 - 12),
+            met_on=today if i % 7 == 0 else None,
+        )
+        for i in range(n)
+    )
+
+
 SIZES = {"short": 3, "long": 300}
 
 
@@ -79,6 +105,7 @@ def give_history(world, n: int) -> None:
         Address(person=amy, line1=f"{i} High Street", town="Chelmsford", postcode="CM1 1AA", moved_in=today)
         for i in range(n // 100 + 1)
     )
+    give_deadlines(world, [amy], n // 10 + 1)
 
 
 def give_caseload(world, n: int) -> None:
@@ -93,6 +120,7 @@ def give_caseload(world, n: int) -> None:
         for child in children[: n // 3 + 1]
     )
     Notification.objects.bulk_create(Notification(user=world.sam_sw, message=f"Alert {i}") for i in range(n))
+    give_deadlines(world, children, n)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -107,14 +135,16 @@ def test_child_overview_queries_do_not_grow_with_history(world, client_for, djan
     #   (plus the advisory lock on PostgreSQL);
     # 11 current addresses; 12 relationships with their people;
     # 13 current involvements with organisation, team and worker;
-    # 14 the recent chronology (at most 15) with its source organisation.
+    # 14 the recent chronology (at most 15) with its source organisation;
+    # 15 the deadlines card (at most 5, with their status worked out in SQL).
     # (The session is re-saved at most once a minute, not on this request.)
-    with django_assert_num_queries(14 + audit_lock_queries()):
+    with django_assert_num_queries(15 + audit_lock_queries()):
         response = client.get(url, secure=True)
     assert response.status_code == 200
     page = response.content.decode()
     assert page.count('class="moj-timeline__item"') == min(SIZES[size], 15)
     assert "Relative0 Example" in page
+    assert page.count('class="govuk-summary-list__key">Assessment') == min(SIZES[size] // 10 + 1, 5)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -123,11 +153,17 @@ def test_my_work_queries_do_not_grow_with_caseload(world, client_for, django_ass
     client = client_for(world.sam_sw)
     # 1 session; 2 the user; 3 the user's roles (staff context);
     # 4 unread alerts (at most 10); 5 allocations with child and team;
-    # 6 other involvements with their child (no session save: see above).
-    with django_assert_num_queries(6):
+    # 6 other involvements with their child;
+    # 7 open deadlines on children the user may see (at most 25), with the
+    #   child: the visibility rules are subqueries of the same query
+    #   (no session save: see above).
+    with django_assert_num_queries(7):
         response = client.get("/my-work/", secure=True)
     assert response.status_code == 200
     page = response.content.decode()
-    # Every allocated child, and a third of them again as lead professional.
-    assert page.count("Case</a>") == SIZES[size] + SIZES[size] // 3 + 1
+    # Every allocated child, a third of them again as lead professional, and
+    # the open deadlines (one in seven was met), at most 25.
+    open_deadlines = min(SIZES[size] - (SIZES[size] + 6) // 7, 25)
+    assert page.count("Case</a>") == SIZES[size] + SIZES[size] // 3 + 1 + open_deadlines
     assert world.amy.full_name in page
+    assert page.count("govuk-tag--") == open_deadlines
