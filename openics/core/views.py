@@ -376,38 +376,55 @@ def _stale_changes(form: EditPersonForm, current: Person) -> list[tuple[str, str
     return rows
 
 
+def _edit_person_form(
+    request: HttpRequest,
+    user: User,
+    person: Person,
+    form_class: type[EditPersonForm] | type[EditAdultForm],
+    *,
+    child: Person | None = None,
+) -> tuple[EditPersonForm | EditAdultForm, list[tuple[str, str, str]], bool]:
+    """The edit form for a child or an adult: (form, stale changes, saved).
+
+    A stale save comes back with the other person's changes listed and the
+    form set to the current version: saving again is then a decision.
+    """
+    initial: dict[str, Any] = {name: getattr(person, name) for name in actions.PERSON_FIELDS}
+    initial["disabilities"] = list(person.disabilities.values_list("code", flat=True))
+    initial["version"] = person.version
+    form = form_class(_posted(request), initial=initial)
+    if request.method != "POST" or not form.is_valid():
+        return form, [], False
+    try:
+        actions.do_update_person(
+            person,
+            actor=user,
+            data={**_person_data(form.cleaned_data), "date_of_death": form.cleaned_data["date_of_death"]},
+            expected_version=form.cleaned_data["version"],
+            disabilities=form.cleaned_data["disabilities"],
+            child=child,
+        )
+    except actions.StaleEdit as stale_edit:
+        current = stale_edit.current
+        assert isinstance(current, Person)
+        stale = _stale_changes(form, current)
+        data = request.POST.copy()
+        data["version"] = str(current.version)
+        form = form_class(data, initial=initial)
+        form.is_valid()
+        return form, stale, False
+    return form, [], True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_person(request: HttpRequest, child_id: int) -> HttpResponse:
     user = _user(request)
     child = access_child(user, child_id, for_write=True)
-    initial = {name: getattr(child, name) for name in actions.PERSON_FIELDS}
-    initial["disabilities"] = list(child.disabilities.values_list("code", flat=True))
-    initial["version"] = child.version
-    form = EditPersonForm(_posted(request), initial=initial)
-    stale: list[tuple[str, str, str]] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_update_person(
-                child,
-                actor=user,
-                data={**_person_data(form.cleaned_data), "date_of_death": form.cleaned_data["date_of_death"]},
-                expected_version=form.cleaned_data["version"],
-                disabilities=form.cleaned_data["disabilities"],
-            )
-        except actions.StaleEdit as stale_edit:
-            current = stale_edit.current
-            assert isinstance(current, Person)
-            stale = _stale_changes(form, current)
-            # The next save starts from the record as it now is: the user has
-            # seen the other change, and saving again is a decision.
-            data = request.POST.copy()
-            data["version"] = str(current.version)
-            form = EditPersonForm(data, initial=initial)
-            form.is_valid()
-        else:
-            messages.success(request, _("Details saved"))
-            return redirect("child-overview", child_id=child.pk)
+    form, stale, saved = _edit_person_form(request, user, child, EditPersonForm)
+    if saved:
+        messages.success(request, _("Details saved"))
+        return redirect("child-overview", child_id=child.pk)
     context = child_context(request, child)
     context.update(
         {
@@ -505,32 +522,10 @@ def edit_adult(request: HttpRequest, child_id: int, person_id: int) -> HttpRespo
     user = _user(request)
     child = access_child(user, child_id, for_write=True)
     adult = _related_adult(user, child, person_id)
-    initial: dict[str, Any] = {name: getattr(adult, name) for name in actions.PERSON_FIELDS}
-    initial["disabilities"] = list(adult.disabilities.values_list("code", flat=True))
-    initial["version"] = adult.version
-    form = EditAdultForm(_posted(request), initial=initial)
-    stale: list[tuple[str, str, str]] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_update_person(
-                adult,
-                actor=user,
-                data={**_person_data(form.cleaned_data), "date_of_death": form.cleaned_data["date_of_death"]},
-                expected_version=form.cleaned_data["version"],
-                disabilities=form.cleaned_data["disabilities"],
-                child=child,
-            )
-        except actions.StaleEdit as stale_edit:
-            current = stale_edit.current
-            assert isinstance(current, Person)
-            stale = _stale_changes(form, current)
-            data = request.POST.copy()
-            data["version"] = str(current.version)
-            form = EditAdultForm(data, initial=initial)
-            form.is_valid()
-        else:
-            messages.success(request, _("Details saved"))
-            return redirect("child-person", child_id=child.pk, person_id=adult.pk)
+    form, stale, saved = _edit_person_form(request, user, adult, EditAdultForm, child=child)
+    if saved:
+        messages.success(request, _("Details saved"))
+        return redirect("child-person", child_id=child.pk, person_id=adult.pk)
     context = _adult_context(request, child, adult)
     context.update(
         {
