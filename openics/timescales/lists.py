@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import F, QuerySet
 
 from openics.core.access import filter_parts
-from openics.core.models import Person, User
+from openics.core.models import Involvement, Person, User
 
 from .models import Deadline
 
@@ -24,10 +24,12 @@ def child_deadlines(child: Person, parts: frozenset[str]) -> QuerySet[Deadline]:
 
 
 def my_deadlines(user: User) -> QuerySet[Deadline]:
-    """Open deadlines on children the user may see, overdue first, then due
-    soon, then due: ordering by the due date gives exactly that order."""
+    """Open deadlines on the children the user works with (allocated or
+    otherwise involved), overdue first, then due soon, then due: ordering by
+    the due date gives exactly that order.  Team views list the rest."""
+    mine = Involvement.objects.current().filter(worker=user).values("child_id")
     return (
-        Deadline.objects.for_user(user)
+        Deadline.objects.for_user(user, among=mine)
         .open()
         .with_status()
         .select_related("child")
