@@ -44,6 +44,11 @@ HEAD_PARTS = frozenset({Part.CORE, Part.PLANS})
 SCHOOL_STAFF_PARTS = frozenset({Part.CORE})
 
 
+# The largest id a database column holds: a larger one in a URL names no
+# record and must not reach the database (an overflow is a server error).
+MAX_ID = 2**63 - 1
+
+
 class StaffContext:
     """What one user's roles amount to, computed once per request."""
 
@@ -302,7 +307,7 @@ def access_child(
         raise Http404 from None
     # Beyond a 64-bit key nothing can exist, and SQLite would raise on it;
     # the probe is still audited, without a child to file it under.
-    if not 0 < pk < 2**63:
+    if not 0 < pk <= MAX_ID:
         audit.record_denial("access", user=user, object_type="core.person", object_id=str(pk)[:40])
         raise Http404
     qs = queryset if queryset is not None else Person.objects.all()

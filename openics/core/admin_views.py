@@ -65,6 +65,27 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+def _initial(obj: Any, fields: list[str]) -> dict[str, Any]:
+    """An edit form's starting values, with the version the user sees."""
+    return {**{name: getattr(obj, name) for name in fields}, "version": obj.version}
+
+
+def _saved(request: HttpRequest, form: Any, update: Callable[..., Any], obj: Any, *, noun: str) -> bool:
+    """Run an edit page's update action on a valid POST.  A stale save or
+    the action's own refusal becomes an error on the form; True when saved."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        update(obj, actor=_user(request), data=form.cleaned_data, expected_version=form.cleaned_data["version"])
+    except admin_actions.StaleEdit:
+        form.add_error(None, _stale_message(noun))
+        return False
+    except ValidationError as error:
+        form.add_action_errors(error)
+        return False
+    return True
+
+
 def _form_page(request: HttpRequest, form: Any, *, title: str, submit: str, cancel: str, **extra: Any) -> HttpResponse:
     context = {"form": form, "title": title, "submit": submit, "cancel": cancel, **extra}
     return render(request, "core/admin/form.html", context, status=400 if form.errors else 200)
@@ -130,21 +151,11 @@ def organisation_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest, org_id: int) -> HttpResponse:
     org = get_object_or_404(Organisation, pk=org_id)
-    initial = {name: getattr(org, name) for name in admin_actions.ORGANISATION_FIELDS}
-    initial["version"] = org.version
+    initial = _initial(org, admin_actions.ORGANISATION_FIELDS)
     form = OrganisationForm(_posted(request), initial=initial, instance=org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            admin_actions.do_update_organisation(
-                org, actor=_user(request), data=form.cleaned_data, expected_version=form.cleaned_data["version"]
-            )
-        except admin_actions.StaleEdit:
-            form.add_error(None, _stale_message(_("organisation")))
-        except ValidationError as error:
-            form.add_action_errors(error)
-        else:
-            messages.success(request, _("%(name)s saved") % {"name": form.cleaned_data["name"]})
-            return redirect("admin-organisations")
+    if _saved(request, form, admin_actions.do_update_organisation, org, noun=_("organisation")):
+        messages.success(request, _("%(name)s saved") % {"name": form.cleaned_data["name"]})
+        return redirect("admin-organisations")
     return _form_page(
         request,
         form,
@@ -189,21 +200,10 @@ def team_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
     team = get_object_or_404(Team, pk=team_id)
-    initial = {name: getattr(team, name) for name in admin_actions.TEAM_FIELDS}
-    initial["version"] = team.version
-    form = TeamForm(_posted(request), initial=initial, instance=team)
-    if request.method == "POST" and form.is_valid():
-        try:
-            admin_actions.do_update_team(
-                team, actor=_user(request), data=form.cleaned_data, expected_version=form.cleaned_data["version"]
-            )
-        except admin_actions.StaleEdit:
-            form.add_error(None, _stale_message(_("team")))
-        except ValidationError as error:
-            form.add_action_errors(error)
-        else:
-            messages.success(request, _("%(name)s saved") % {"name": form.cleaned_data["name"]})
-            return redirect("admin-teams")
+    form = TeamForm(_posted(request), initial=_initial(team, admin_actions.TEAM_FIELDS), instance=team)
+    if _saved(request, form, admin_actions.do_update_team, team, noun=_("team")):
+        messages.success(request, _("%(name)s saved") % {"name": form.cleaned_data["name"]})
+        return redirect("admin-teams")
     return _form_page(
         request, form, title=_("Change %(name)s") % {"name": team.name}, submit=_("Save"), cancel=reverse("admin-teams")
     )
@@ -293,21 +293,10 @@ def staff_detail(request: HttpRequest, staff_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
     staff = get_object_or_404(User, pk=staff_id)
-    initial = {name: getattr(staff, name) for name in admin_actions.STAFF_FIELDS}
-    initial["version"] = staff.version
-    form = StaffForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            admin_actions.do_update_staff(
-                staff, actor=_user(request), data=form.cleaned_data, expected_version=form.cleaned_data["version"]
-            )
-        except admin_actions.StaleEdit:
-            form.add_error(None, _stale_message(_("account")))
-        except ValidationError as error:
-            form.add_action_errors(error)
-        else:
-            messages.success(request, _("Details saved"))
-            return redirect("admin-staff-detail", staff_id=staff.pk)
+    form = StaffForm(_posted(request), initial=_initial(staff, admin_actions.STAFF_FIELDS))
+    if _saved(request, form, admin_actions.do_update_staff, staff, noun=_("account")):
+        messages.success(request, _("Details saved"))
+        return redirect("admin-staff-detail", staff_id=staff.pk)
     return _form_page(
         request,
         form,

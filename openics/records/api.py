@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from openics.core.access import access_child
+from openics.core.api import ID_PATTERN
 from openics.core.models import User
 from openics.core.roles import Part
 
@@ -27,11 +28,8 @@ from . import actions
 from .definitions import current_definitions, get_definition
 from .models import CaseRecord, RecordDecision
 
-# An id in a path has at most 18 digits: a longer one names no record and
-# would overflow the database column, so the URL does not match (404).
-ID_PATTERN = "[0-9]{1,18}"
 # Where a child's records are listed and started, under the API's root.
-CHILD_RECORDS = r"people/(?P<child_id>[0-9]{1,18})/records"
+CHILD_RECORDS = rf"people/(?P<child_id>{ID_PATTERN})/records"
 CHILD_ID = OpenApiParameter("child_id", int, OpenApiParameter.PATH, description="The child's id")
 
 
