@@ -23,6 +23,7 @@ from openics.core.chronology import record_event
 from openics.core.models import Person, User
 
 from .deadlines import apply_record_deadlines
+from .effects import run_record_effects
 from .definitions import get_definition
 from .models import EDITABLE, CaseRecord, DecisionAction, RecordDecision, RecordStatus
 
@@ -141,6 +142,7 @@ def do_submit(
             origin=current,
             entered_by=actor,
         )
+        run_record_effects(current, "submit")
         audit.record("submit", user=actor, obj=current, child_id=current.child_id)
     return current
 
@@ -167,6 +169,7 @@ def do_return(record: CaseRecord, *, actor: User, comments: str) -> CaseRecord:
         current.status = RecordStatus.RETURNED
         _bump(current, ["status"])
         _decide(current, DecisionAction.RETURN, actor, comments)
+        run_record_effects(current, "return")
         audit.record("return", user=actor, obj=current, child_id=current.child_id)
     return current
 
@@ -194,6 +197,7 @@ def do_endorse(record: CaseRecord, *, actor: User, reasons: str) -> CaseRecord:
             origin=current,
             entered_by=actor,
         )
+        run_record_effects(current, "endorse")
         audit.record("endorse", user=actor, obj=current, child_id=current.child_id)
     return current
 
@@ -232,6 +236,7 @@ def do_correct(record: CaseRecord, *, actor: User, reason: str) -> CaseRecord:
             created_by=actor,
         )
         _decide(current, DecisionAction.CORRECT, actor, reason)
+        run_record_effects(correction, "correct")
         audit.record(
             "correct", user=actor, obj=correction, child_id=current.child_id, detail={"supersedes": current.pk}
         )
