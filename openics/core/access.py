@@ -235,6 +235,13 @@ def visible_people(user: User, qs: QuerySet[Person] | None = None) -> QuerySet[P
     return qs.filter(merged_into__isnull=True).filter(_visibility_q(staff_context(user)))
 
 
+# Who may open a confidential address (a refuge, a placement kept from a
+# parent): the child's own social worker, the managers above the team, the
+# IRO, and a restricted record's allow-list or a break-glass grant; never the
+# rest of the team, a school or a partner agency.
+CONFIDENTIAL_ADDRESS_BASES = frozenset({"allocated_worker", "team_manager", "iro", "allow_list", "break_glass"})
+
+
 @dataclass(frozen=True)
 class AccessGrant:
     """Why a user may see a child, which parts, and whether they may write."""
@@ -247,6 +254,11 @@ class AccessGrant:
 
     def can_see(self, part: str) -> bool:
         return part in self.parts
+
+    @property
+    def may_see_confidential_address(self) -> bool:
+        """Whether this grant may open a confidential address (audited)."""
+        return bool(CONFIDENTIAL_ADDRESS_BASES.intersection(self.bases))
 
 
 def grant_for(user: User, child: Person) -> AccessGrant | None:

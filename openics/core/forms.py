@@ -326,6 +326,16 @@ class BreakGlassForm(GovukForm):
     )
 
 
+class RevealAddressForm(GovukForm):
+    reason = forms.CharField(
+        label=_("Why you need this address"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: a home visit today. Your name, the time and this reason are recorded."),
+        error_messages={"required": _("Enter why you need this address")},
+    )
+
+
 class BreakGlassReviewForm(GovukForm):
     note = forms.CharField(
         label=_("Review note"),

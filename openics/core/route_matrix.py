@@ -15,6 +15,8 @@ from openics.route_matrix import AMY_READERS, AMY_WRITERS, SIGNED_IN, Case, ok_f
 SOCIAL_CARE = ("sam_sw", "tara_ta", "pat_pm", "sean_sm", "olu_other", "iris_iro")
 # Managers over Amy's allocated team (North, inside the service).
 AMY_MANAGERS = ("pat_pm", "sean_sm")
+# Who may open Amy's confidential addresses: her social worker and managers.
+CONFIDENTIAL_READERS = ("sam_sw", *AMY_MANAGERS)
 
 
 def _north_child(w: Any, **extra: Any) -> int:
@@ -55,6 +57,16 @@ def _amy_adult(w: Any) -> int:
     adult = Person.objects.create(is_child=False, first_name="Jo", last_name="Example")
     Relationship.objects.create(child=w.amy, person=adult, kind="mother")
     return adult.pk
+
+
+def _confidential_address(w: Any) -> int:
+    """A confidential address of a fresh adult in Amy's life."""
+    from openics.core.models import Address
+
+    adult_id = _amy_adult(w)
+    return Address.objects.create(
+        person_id=adult_id, line1="1 Refuge Lane", town="Northtown", postcode="SS1 9ZZ", confidential=True
+    ).pk
 
 
 def _unrelated_adult(w: Any) -> int:
@@ -203,6 +215,17 @@ ROUTES: dict[str, list[Case]] = {
             expect=ok_for(AMY_WRITERS, 302),
         ),
         Case(method="post", kwargs={"child_id": "amy", "person_id": _unrelated_adult}, data=ADULT_EDIT),
+    ],
+    # The allocated worker and the managers above the team; not the rest of
+    # the team, the school or partners (openics/core/access.py).
+    "child-address-reveal": [
+        Case(kwargs={"child_id": "amy", "address_id": _confidential_address}, expect=ok_for(CONFIDENTIAL_READERS)),
+        Case(
+            method="post",
+            kwargs={"child_id": "amy", "address_id": _confidential_address},
+            data={"reason": "Home visit today"},
+            expect=ok_for(CONFIDENTIAL_READERS),
+        ),
     ],
     "child-person-address-add": [
         Case(kwargs={"child_id": "amy", "person_id": _amy_adult}, expect=ok_for(AMY_WRITERS)),

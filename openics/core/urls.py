@@ -19,6 +19,11 @@ urlpatterns = [
     path("children/add/", views.add_person, name="person-add"),
     path("children/<int:child_id>/edit/", views.edit_person, name="child-edit"),
     path("children/<int:child_id>/addresses/add/", views.add_address, name="child-address-add"),
+    path(
+        "children/<int:child_id>/addresses/<int:address_id>/confidential/",
+        views.reveal_address,
+        name="child-address-reveal",
+    ),
     path("children/<int:child_id>/previous-names/add/", views.add_previous_name, name="child-previous-name-add"),
     path("children/<int:child_id>/people/<int:person_id>/", views.person_detail, name="child-person"),
     path("children/<int:child_id>/people/<int:person_id>/edit/", views.edit_adult, name="child-person-edit"),

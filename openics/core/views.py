@@ -29,6 +29,7 @@ from .forms import (
     AllocationForm,
     BreakGlassForm,
     BreakGlassReviewForm,
+    RevealAddressForm,
     ChildPersonForm,
     ChronologyEntryForm,
     ChronologyFilterForm,
@@ -461,6 +462,46 @@ def edit_person(request: HttpRequest, child_id: int) -> HttpResponse:
     )
     status = 409 if stale else (400 if form.errors else 200)
     return render(request, "core/person_edit.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reveal_address(request: HttpRequest, child_id: int, address_id: int) -> HttpResponse:
+    """Open a confidential address of the child, or of an adult in the
+    child's life, to the few whose grant allows it, with the reason recorded.
+
+    Everyone else gets a 404 (audited), the same as for an address that is
+    not there; the address is shown on this response only, never stored.
+    """
+    user = _user(request)
+    child = access_child(user, child_id)
+    grant = child._grant
+    assert grant is not None
+    adults = Relationship.objects.filter(child=child, ended_on__isnull=True).values("person")
+    address = (
+        Address.objects.filter(pk=address_id, confidential=True)
+        .filter(Q(person=child) | Q(person__in=adults))
+        .select_related("person")
+        .first()
+    )
+    if address is None or not grant.may_see_confidential_address:
+        audit.record_denial(
+            "reveal_address", user=user, object_type="core.address", object_id=str(address_id), child_id=child.pk
+        )
+        raise Http404
+    form = RevealAddressForm(_posted(request))
+    revealed = request.method == "POST" and form.is_valid()
+    if revealed:
+        audit.record(
+            "reveal_address",
+            user=user,
+            obj=address,
+            child_id=child.pk,
+            detail={"person": address.person_id, "reason": form.cleaned_data["reason"]},
+        )
+    context = child_context(request, child)
+    context.update({"form": form, "address": address, "revealed": revealed})
+    return render(request, "core/address_reveal.html", context, status=400 if form.errors else 200)
 
 
 @login_required
