@@ -181,6 +181,9 @@ SESSION_SAVE_EVERY_REQUEST = False
 OPENICS_SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 OPENICS_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
+# Exports and other high-risk actions ask for the password again when the
+# last sign-in or confirmation is older than this (openics/core/reauth.py).
+OPENICS_REAUTH_SECONDS = int(os.environ.get("OPENICS_REAUTH_SECONDS", "300"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

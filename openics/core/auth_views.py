@@ -20,7 +20,8 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit
-from .forms import MFAForm, SignInForm
+from .forms import ConfirmIdentityForm, MFAForm, SignInForm
+from .reauth import mark_confirmed
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -77,6 +78,34 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         audit.record_denial("mfa_verify", user=user)
     return render(
         request, "core/mfa_verify.html", {"form": form, "next": _next_url(request)}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm_identity(request: HttpRequest) -> HttpResponse:
+    """Confirm it's you before an export or another high-risk action: the
+    password, and the security code when the user has an authenticator.
+    Failures count towards the account's lockout like a failed sign-in."""
+    user = request.user
+    with_code = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    form = ConfirmIdentityForm(request.POST or None, with_code=with_code)
+    if request.method == "POST" and form.is_valid():
+        password_ok = (
+            authenticate(request, username=user.get_username(), password=form.cleaned_data["password"]) is not None
+        )
+        code_ok = not with_code or match_token(user, form.cleaned_data["token"].strip()) is not None
+        if password_ok and code_ok:
+            mark_confirmed(request)
+            audit.record("confirm_identity", user=user)
+            return redirect(_next_url(request))
+        form.add_error(None, _("Your password or security code is not right. Accounts lock after repeated failures."))
+        audit.record_denial("confirm_identity", user=user)
+    return render(
+        request,
+        "core/confirm_identity.html",
+        {"form": form, "next": _next_url(request)},
+        status=400 if form.errors else 200,
     )
 
 

@@ -39,6 +39,21 @@ class MFAForm(GovukForm):
     )
 
 
+class ConfirmIdentityForm(GovukForm):
+    password = forms.CharField(
+        label=_("Your password"),
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your password")},
+    )
+
+    def __init__(self, *args: Any, with_code: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if with_code:
+            self.fields["token"] = MFAForm.base_fields["token"]
+
+
 class FindChildForm(GovukForm):
     q = forms.CharField(
         label=_("Name"), required=False, max_length=100, help_text=_("Part of a first, last or known-as name")

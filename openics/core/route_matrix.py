@@ -151,6 +151,11 @@ ROUTES: dict[str, list[Case]] = {
     # Tests sign in without a second factor: these pages then send the user on.
     "mfa-verify": [Case(expect=ok_for(SIGNED_IN, 302))],
     "mfa-setup": [Case(expect=ok_for(SIGNED_IN))],
+    "confirm-identity": [
+        Case(expect=ok_for(SIGNED_IN)),
+        # A wrong password is a 400 with the error, for everyone.
+        Case(method="post", data={"password": "wrong"}, expect=ok_for(SIGNED_IN, 400)),
+    ],
     "my-work": [Case(expect=ok_for(SIGNED_IN))],
     "find-child": [
         Case(expect=ok_for(SIGNED_IN)),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("sign-out/", auth_views.sign_out, name="logout"),
     path("mfa/verify/", auth_views.mfa_verify, name="mfa-verify"),
     path("mfa/setup/", auth_views.mfa_setup, name="mfa-setup"),
+    path("confirm-identity/", auth_views.confirm_identity, name="confirm-identity"),
     path("my-work/", views.my_work, name="my-work"),
     path("children/", views.find_child, name="find-child"),
     path("children/<int:child_id>/", views.child_overview, name="child-overview"),

@@ -29,7 +29,6 @@ from .forms import (
     AllocationForm,
     BreakGlassForm,
     BreakGlassReviewForm,
-    RevealAddressForm,
     ChildPersonForm,
     ChronologyEntryForm,
     ChronologyFilterForm,
@@ -44,6 +43,7 @@ from .forms import (
     ReasonForm,
     RelationshipForm,
     RestrictionForm,
+    RevealAddressForm,
 )
 from .identity import identity_flags
 from .models import (
@@ -63,6 +63,7 @@ from .models import (
     Team,
     User,
 )
+from .reauth import recent_authentication_required
 from .roles import MANAGER_ROLES, Role
 from .search import _name_q, find_people
 
@@ -241,6 +242,7 @@ def chronology(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 @login_required
+@recent_authentication_required
 def chronology_csv(request: HttpRequest, child_id: int) -> HttpResponse:
     user = _user(request)
     child = access_child(user, child_id)
@@ -466,6 +468,7 @@ def edit_person(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@recent_authentication_required
 def reveal_address(request: HttpRequest, child_id: int, address_id: int) -> HttpResponse:
     """Open a confidential address of the child, or of an adult in the
     child's life, to the few whose grant allows it, with the reason recorded.
@@ -960,6 +963,7 @@ def lift_restriction(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@recent_authentication_required
 def break_glass(request: HttpRequest, child_id: int) -> HttpResponse:
     """Emergency access to a record by its number.
 
@@ -1033,6 +1037,7 @@ def review_break_glass(request: HttpRequest, grant_id: int) -> HttpResponse:
 
 
 @login_required
+@recent_authentication_required
 def chronology_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
     """The chronology, with the page's filters, as a printable PDF."""
     from weasyprint import HTML
