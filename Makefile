@@ -10,7 +10,7 @@ DEMO_SEED ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint typecheck format check-deploy install assets lock demo clean
+.PHONY: run test bench lint typecheck format check-deploy install assets lock demo clean messages
 
 $(VENV)/.installed: requirements/lock.txt requirements/dev-lock.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "OpenICS needs Python 3.11 or newer"; exit 1; }
@@ -62,6 +62,13 @@ check-deploy: install assets
 	OPENICS_ALLOWED_HOSTS=openics.example.org OPENICS_AUDIT_SALT=check-deploy-salt \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
 	$(OPENICS) check --deploy --fail-level WARNING
+
+# Extract translatable strings into the Welsh and Polish catalogs (needs GNU
+# gettext's xgettext), then compile them; the compiled .mo files are committed.
+messages: install
+	OPENICS_DEMO=1 $(OPENICS) makemessages -l cy -l pl --no-location \
+		--ignore ".venv/*" --ignore "node_modules/*" --ignore "*/tests/*" --ignore "bench/*"
+	OPENICS_DEMO=1 $(OPENICS) compile_translations
 
 # Re-pin dependencies after editing requirements/*.in.
 lock: install

@@ -11,6 +11,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("openics.api.urls")),
     path("manage/", include("openics.core.admin_urls")),
     path("", include("openics.records.urls")),

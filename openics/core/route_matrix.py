@@ -151,6 +151,10 @@ ROUTES: dict[str, list[Case]] = {
     # Tests sign in without a second factor: these pages then send the user on.
     "mfa-verify": [Case(expect=ok_for(SIGNED_IN, 302))],
     "mfa-setup": [Case(expect=ok_for(SIGNED_IN))],
+    # The footer's language choice: everyone, signed in or not.
+    "set_language": [
+        Case(method="post", data={"language": "cy", "next": "/"}, expect=ok_for(SIGNED_IN, 302), anonymous=302)
+    ],
     "confirm-identity": [
         Case(expect=ok_for(SIGNED_IN)),
         # A wrong password is a 400 with the error, for everyone.
