@@ -23,6 +23,11 @@ MATRIX_MODULES = (
     "openics.core.admin_route_matrix",
     "openics.api.route_matrix",
     "openics.records.route_matrix",
+    "openics.plans.route_matrix",
+    "openics.meetings.route_matrix",
+    "openics.safeguarding.route_matrix",
+    "openics.schools.route_matrix",
+    "openics.casework.route_matrix",
     "openics.timescales.route_matrix",
 )
 

@@ -71,6 +71,11 @@ INSTALLED_APPS = [
     "openics.core",
     "openics.timescales",
     "openics.records",
+    "openics.safeguarding",
+    "openics.schools",
+    "openics.casework",
+    "openics.plans",
+    "openics.meetings",
     "openics.web",
     "openics.api",
 ]
@@ -281,6 +286,7 @@ SPECTACULAR_SETTINGS = {
         "InvolvementKindEnum": "openics.core.models.InvolvementKind",
         "OrganisationKindEnum": "openics.core.models.OrganisationKind",
         "PartEnum": "openics.core.roles.Part",
+        "CategoryOfAbuseEnum": "openics.records.codes.CategoryOfAbuse",
     },
 }
 

@@ -15,6 +15,11 @@ urlpatterns = [
     path("api/v1/", include("openics.api.urls")),
     path("manage/", include("openics.core.admin_urls")),
     path("", include("openics.records.urls")),
+    path("", include("openics.plans.urls")),
+    path("", include("openics.meetings.urls")),
+    path("", include("openics.safeguarding.urls")),
+    path("", include("openics.schools.urls")),
+    path("", include("openics.casework.urls")),
     path("", include("openics.timescales.urls")),
     path("", include("openics.core.urls")),
 ]

@@ -8,8 +8,10 @@ API, management commands and imports all call these.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -484,6 +486,18 @@ def _merge_moves(keep: Person, duplicate: Person) -> dict[str, list[int]]:
     keep_codes = set(keep.disabilities.values_list("code", flat=True))
     move("disability", PersonDisability.objects.filter(person=duplicate).exclude(code__in=keep_codes), "person")
     move("share", Share.objects.filter(child=duplicate), "child")
+    for key, (label, field) in _APP_MERGE_MODELS.items():
+        model = django_apps.get_model(label)
+        rows = model._default_manager.filter(**{field: duplicate})
+        unique_with = _MERGE_UNIQUE_WITH.get(key)
+        if unique_with:
+            # A row the kept record already has (the same session's mark)
+            # stays with the duplicate rather than breaking the merge.
+            taken = set(model._default_manager.filter(**{field: keep}).values_list(*unique_with))
+            rows = rows.exclude(
+                pk__in=[pk for pk, *values in rows.values_list("pk", *unique_with) if tuple(values) in taken]
+            )
+        move(key, rows, field)
     return moved
 
 
@@ -499,6 +513,44 @@ _MERGE_MODELS: dict[str, tuple[str, str]] = {
     "disability": ("PersonDisability", "person"),
     "share": ("Share", "child"),
 }
+
+
+# Other apps' rows about a child follow the child on a merge, and go back on
+# an unmerge: key -> ("app_label.Model", field pointing at the person).  An
+# app registers them in its AppConfig.ready(); a test checks that every model
+# pointing at a person is either registered here or deliberately left out.
+_APP_MERGE_MODELS: dict[str, tuple[str, str]] = {}
+# key -> the other fields of a unique constraint with the person's field.
+_MERGE_UNIQUE_WITH: dict[str, tuple[str, ...]] = {}
+# Called with (survivor, duplicate) inside the transaction after a merge and
+# after an unmerge: for data derived from the moved rows (episodes).
+MergeHook = Callable[[Person, Person], None]
+_AFTER_MERGE: list[MergeHook] = []
+
+
+def register_merge_model(
+    key: str, model_label: str, field: str = "child", *, unique_with: tuple[str, ...] = ()
+) -> None:
+    """Rows of `model_label` whose `field` is the duplicate follow a merge.
+    `unique_with`: the other fields of a unique constraint with `field`; a
+    row that would clash with one the kept record has stays behind."""
+    if key in _MERGE_MODELS or _APP_MERGE_MODELS.get(key, (model_label, field)) != (model_label, field):
+        raise ValueError(f"merge key {key!r} is already taken")
+    _APP_MERGE_MODELS[key] = (model_label, field)
+    if unique_with:
+        _MERGE_UNIQUE_WITH[key] = unique_with
+
+
+def register_after_merge(hook: MergeHook) -> MergeHook:
+    if hook not in _AFTER_MERGE:
+        _AFTER_MERGE.append(hook)
+    return hook
+
+
+def merge_models() -> dict[str, tuple[str, str]]:
+    """Every model and field a merge moves, as "app_label.Model"."""
+    core = {key: (f"core.{name}", field) for key, (name, field) in _MERGE_MODELS.items()}
+    return {**core, **_APP_MERGE_MODELS}
 
 
 def do_merge_people(keep: Person, *, actor: User, duplicate: Person, reason: str) -> PersonMerge:
@@ -520,6 +572,8 @@ def do_merge_people(keep: Person, *, actor: User, duplicate: Person, reason: str
         merge = PersonMerge.objects.create(
             survivor=keep, duplicate=duplicate, moved=moved, reason=reason, merged_by=actor
         )
+        for hook in _AFTER_MERGE:
+            hook(keep, duplicate)
         if keep.is_child:
             record_event(
                 keep,
@@ -547,8 +601,13 @@ def do_unmerge_people(merge: PersonMerge, *, actor: User, reason: str) -> Person
             raise ValueError("this merge has already been reversed")
         duplicate = Person.objects.select_for_update().get(pk=merge.duplicate_id)
         for key, ids in merge.moved.items():
-            model_name, field = _MERGE_MODELS[key]
-            model: type[models.Model] = getattr(core_models, model_name)
+            model: type[models.Model]
+            if key in _MERGE_MODELS:
+                model_name, field = _MERGE_MODELS[key]
+                model = getattr(core_models, model_name)
+            else:
+                label, field = _APP_MERGE_MODELS[key]
+                model = django_apps.get_model(label)
             # Only rows still on the survivor go back: one moved again since
             # (by a later merge) is left where it now is.
             model._default_manager.filter(pk__in=ids, **{f"{field}_id": merge.survivor_id}).update(**{field: duplicate})
@@ -556,6 +615,8 @@ def do_unmerge_people(merge: PersonMerge, *, actor: User, reason: str) -> Person
         duplicate.version = F("version") + 1
         duplicate.updated_at = timezone.now()
         duplicate.save(update_fields=["merged_into", "version", "updated_at"])
+        for hook in _AFTER_MERGE:
+            hook(merge.survivor, duplicate)
         merge.reversed_by = actor
         merge.reversed_at = timezone.now()
         # The model has no field of its own for the reversal's reason: it is

@@ -606,6 +606,9 @@ class OutboxMessage(models.Model):
     to = models.EmailField()
     subject = models.CharField(max_length=200)
     body = models.TextField()
+    # [{"filename", "content_type", "content"}]: text content as written
+    # (an .ics invitation); empty for the plain emails written before.
+    attachments = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

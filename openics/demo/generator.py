@@ -2,8 +2,9 @@
 
 Everything that lands in the database comes from two seeded sources, a
 `random.Random(seed)` and a Faker (en_GB) seeded the same way, and every
-date is counted back from `REFERENCE_DATE`, so the same seed gives the same
-people on any machine on any day.  Rows are written with `bulk_create` in
+date is counted back from `REFERENCE_DATE` (the day of loading, or
+OPENICS_DEMO_DATE), so the same seed and date give the same people on any
+machine.  Rows are written with `bulk_create` in
 chunks of families: the per-row actions (with their audit events and
 notifications) would take hours at the scale of a real authority.  One
 summary audit event, "demo.loaded", records the load.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import random
 import re
 import time
@@ -52,9 +54,21 @@ from openics.core.validators import nhs_check_digit, upn_check_letter
 from . import names
 from .extensions import DemoContext, run_extensions
 
-# Every date in the demo is counted back from here, never from today.
-REFERENCE_DATE = dt.date(2026, 9, 1)
-REFERENCE_MOMENT = dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.UTC)
+
+def _reference_date() -> dt.date:
+    """The demo's "today": OPENICS_DEMO_DATE (YYYY-MM-DD) when set, else the
+    day it is loaded, so deadlines in a fresh demo are due, due soon and
+    overdue as a real caseload would be.  The same seed and the same date
+    give the same demo."""
+    raw = os.environ.get("OPENICS_DEMO_DATE", "").strip()
+    if raw:
+        return dt.date.fromisoformat(raw)
+    return dt.datetime.now(dt.UTC).date()
+
+
+# Every date in the demo is counted back from here.
+REFERENCE_DATE = _reference_date()
+REFERENCE_MOMENT = dt.datetime.combine(REFERENCE_DATE, dt.time(9, 0), tzinfo=dt.UTC)
 # Children per chunk written together: bounds memory at any size.
 CHUNK_CHILDREN = 2000
 BATCH_SIZE = 2000

@@ -51,6 +51,9 @@ def _rows(values: Any) -> list[list[Any]]:
 
 def canonical_snapshot() -> dict[str, list[list[Any]]]:
     """Every demo table as sorted rows of natural values."""
+    from openics.records.models import CaseRecord
+    from openics.timescales.models import Deadline
+
     people: dict[int, str] = {}
     person_rows = []
     for pk, *values in Person.objects.values_list("pk", *PERSON_FIELDS).iterator(chunk_size=5000):
@@ -106,6 +109,39 @@ def canonical_snapshot() -> dict[str, list[list[Any]]]:
             for u, role, o, t in RoleAssignment.objects.values_list("user", "role", "organisation", "team")
         ),
         "users": _rows(User.objects.values_list("username", "first_name", "last_name", "email", "job_title")),
+        # Social care records (the "records" demo extension) and the deadlines they started.
+        "case_records": _rows(
+            (
+                people[c],
+                kind,
+                st,
+                ed,
+                users[by],
+                users.get(sb, ""),
+                users.get(eb, ""),
+                sa,
+                ea,
+                json.dumps(data, sort_keys=True),
+            )
+            for c, kind, st, ed, by, sb, eb, sa, ea, data in CaseRecord.objects.values_list(
+                "child",
+                "kind",
+                "status",
+                "edition",
+                "created_by",
+                "submitted_by",
+                "endorsed_by",
+                "submitted_at",
+                "endorsed_at",
+                "data",
+            ).iterator(chunk_size=5000)
+        ),
+        "deadlines": _rows(
+            (people[c], *rest)
+            for c, *rest in Deadline.objects.values_list(
+                "child", "rule_id", "trigger_date", "due_date", "met_on", "late_reason"
+            ).iterator(chunk_size=5000)
+        ),
     }
 
 

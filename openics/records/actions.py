@@ -23,9 +23,11 @@ from openics.core.chronology import record_event
 from openics.core.models import Person, User
 
 from .deadlines import apply_record_deadlines
-from .effects import run_record_effects
 from .definitions import get_definition
+from .effects import run_record_effects
 from .models import EDITABLE, CaseRecord, DecisionAction, RecordDecision, RecordStatus
+from .offers import not_offered_message
+from .prefill import prefill_for
 
 OWN_RECORD = "Nobody endorses their own record: another manager must endorse it."
 
@@ -68,6 +70,10 @@ def do_start_record(child: Person, *, actor: User, kind: str) -> CaseRecord:
     definition = get_definition(kind)
     if not definition.may_complete(_roles(actor)):
         raise RecordRefused(f"A {definition.title} is completed by a {definition.role_names(definition.completed_by)}.")
+    # Only the record types the authority's timescale profile uses.
+    not_offered = not_offered_message(definition, child.pk, actor)
+    if not_offered:
+        raise RecordRefused(not_offered, status=400)
     with transaction.atomic():
         record = CaseRecord.objects.create(
             child=child,
@@ -75,6 +81,8 @@ def do_start_record(child: Person, *, actor: User, kind: str) -> CaseRecord:
             definition_version=definition.version,
             part=definition.part,
             needs_endorsement=definition.needs_endorsement,
+            # Some records start from the child's record (records/prefill.py).
+            data=definition.clean_data(prefill_for(definition.kind, child)),
             created_by=actor,
         )
         audit.record("create", user=actor, obj=record, child_id=child.pk, detail={"kind": definition.kind})

@@ -24,7 +24,7 @@ from openics.core.api import ID_PATTERN
 from openics.core.models import User
 from openics.core.roles import Part
 
-from . import actions
+from . import actions, linking
 from .definitions import current_definitions, get_definition
 from .models import CaseRecord, RecordDecision
 
@@ -65,6 +65,7 @@ class RecordSerializer(serializers.ModelSerializer[CaseRecord]):
             "supersedes",
             "correction_reason",
             "late_reason",
+            "linked_group",
             "created_by",
             "created_at",
             "submitted_by",
@@ -76,12 +77,48 @@ class RecordSerializer(serializers.ModelSerializer[CaseRecord]):
         read_only_fields = fields
 
 
+def _child_ids(**kwargs: Any) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        max_length=linking.MAX_LINKED,
+        **kwargs,
+    )
+
+
+def _distinct(ids: list[int]) -> list[int]:
+    if len(set(ids)) != len(ids):
+        raise serializers.ValidationError("Name each child once.")
+    return ids
+
+
 class StartSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=[])
+    # Other children the record concerns (a contact about a family): each
+    # gets a linked draft of their own.
+    also_for = _child_ids(required=False, default=list)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = list(current_definitions())  # type: ignore[attr-defined]
+        # Initial values of the draft, by field name; the shared ones are
+        # copied to the linked drafts.
+        self.fields["data"] = serializers.DictField(child=serializers.JSONField(), required=False)
+
+    def validate_also_for(self, value: list[int]) -> list[int]:
+        return _distinct(value)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("also_for") and not linking.is_linkable(attrs["kind"]):
+            title = get_definition(attrs["kind"]).title
+            raise serializers.ValidationError({"also_for": f"A {title} is about one child: it cannot be linked."})
+        return attrs
+
+
+class LinkSerializer(serializers.Serializer[Any]):
+    children = _child_ids(allow_empty=False)
+
+    def validate_children(self, value: list[int]) -> list[int]:
+        return _distinct(value)
 
 
 class DraftSerializer(serializers.Serializer[Any]):
@@ -142,11 +179,28 @@ class ChildRecordViewSet(viewsets.ViewSet):
         definition = get_definition(serializer.validated_data["kind"])
         if definition.part != Part.SOCIAL_CARE:
             child = access_child(user, child_id, for_write=True, part=definition.part)
+        also_for = serializer.validated_data["also_for"]
+        if child.pk in also_for:
+            return Response({"also_for": ["Name the other children, not this one."]}, status=400)
+        # Every other child through the chokepoint before anything is made:
+        # one the user may not write to refuses the whole request (404).
+        others = [access_child(user, pk, for_write=True, part=definition.part) for pk in also_for]
         try:
-            record = actions.do_start_record(child, actor=user, kind=definition.kind)
+            records = linking.do_start_linked_records(
+                child,
+                actor=user,
+                kind=definition.kind,
+                also_for=others,
+                data=serializer.validated_data.get("data"),
+            )
         except actions.RecordRefused as refusal:
             return _refusal(refusal)
-        return Response(RecordSerializer(record).data, status=status.HTTP_201_CREATED)
+        record = records[0]
+        record.refresh_from_db()
+        payload = RecordSerializer(record).data
+        if also_for:
+            payload["linked_records"] = [{"id": r.pk, "child": r.child_id} for r in records[1:]]
+        return Response(payload, status=status.HTTP_201_CREATED)
 
 
 class RecordViewSet(viewsets.ViewSet):
@@ -233,6 +287,23 @@ class RecordViewSet(viewsets.ViewSet):
         except actions.RecordRefused as refusal:
             return _refusal(refusal)
         return self._answer(record)
+
+    @extend_schema(request=LinkSerializer, responses={201: RecordSerializer(many=True)})
+    @action(detail=True, methods=["post"])
+    def link(self, request: Request, pk: str) -> Response:
+        """Start linked drafts for other children this record concerns."""
+        user = _user(request)
+        record = self._record(request, pk, for_write=True)
+        serializer = LinkSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        children = [
+            access_child(user, c, for_write=True, part=record.part) for c in serializer.validated_data["children"]
+        ]
+        try:
+            created = linking.do_link_children(record, actor=user, children=children)
+        except actions.RecordRefused as refusal:
+            return _refusal(refusal)
+        return Response(RecordSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CorrectSerializer, responses={201: RecordSerializer})
     @action(detail=True, methods=["post"])

@@ -31,9 +31,14 @@ SOURCE_TYPE = "records.caserecord"
 def authority_for(record: CaseRecord, actor: User) -> Organisation | None:
     """The local authority whose timescales apply: the one the child is
     allocated in, else the actor's own authority."""
+    return authority_for_child(record.child_id, actor)
+
+
+def authority_for_child(child_id: int, actor: User) -> Organisation | None:
+    """`authority_for`, for a child with no record yet."""
     allocation = (
         Involvement.objects.current()
-        .filter(child_id=record.child_id, kind=InvolvementKind.ALLOCATED)
+        .filter(child_id=child_id, kind=InvolvementKind.ALLOCATED)
         .select_related("organisation")
         .order_by("-started_on", "-pk")
         .first()
@@ -62,6 +67,9 @@ def _meet(record: CaseRecord, setup: Setup, *, actor: User, late_reason: str, to
     due = Deadline.objects.open().filter(
         child_id=record.child_id, rule_id__in=rule_ids, part=record.part, trigger_date__lte=today
     )
+    # A record never meets a deadline it started itself (a review that
+    # starts the next review, submitted again after a return).
+    due = due.exclude(source_type=SOURCE_TYPE, source_id=str(record.series))
     for deadline in due.select_for_update():
         if today > deadline.due_date and not late_reason:
             raise ValidationError(
@@ -79,6 +87,9 @@ def _start(record: CaseRecord, setup: Setup, organisation: Organisation, *, even
     today = timezone.localdate()
     for trigger in record.definition.deadlines:
         if trigger.on != event:
+            continue
+        # `when = { field = ..., equals = ... }`: only for these values.
+        if trigger.when is not None and not trigger.when.holds(record.data):
             continue
         rule_id = _applicable(setup, trigger.rules)
         if rule_id is None:

@@ -12,6 +12,7 @@ records still use stays as `<kind>.v<version>.toml`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import tomllib
@@ -45,11 +46,17 @@ _DEFINITION_KEYS = {
     "sections",
     "deadlines",
     "meets",
+    "profiles",
+    "proposes",
 }
 _SECTION_KEYS = {"title", "hint", "fields"}
-_FIELD_KEYS = {"name", "label", "hint", "type", "options", "codes", "required_on_submit", "error"}
-_DEADLINE_KEYS = {"rules", "from_field", "on"}
+_FIELD_KEYS = {"name", "label", "hint", "type", "options", "codes", "required_on_submit", "required_when", "error"}
+_DEADLINE_KEYS = {"rules", "from_field", "on", "when"}
 _MEETS_KEYS = {"rules"}
+_PROPOSES_KEYS = {"kinds", "when"}
+_CONDITION_KEYS = {"field", "equals"}
+# Field types a condition can test: those holding one code.
+CONDITION_TYPES = ("choice", "yesno")
 # The workflow steps a deadline can start from.
 DEADLINE_EVENTS = ("submit", "endorse")
 TEXT_MAX = 500
@@ -62,6 +69,19 @@ class DefinitionError(Exception):
 
 
 @dataclass(frozen=True)
+class Condition:
+    """`{ field = "decision", equals = "plan" }`: true when the record's
+    `field` holds `equals` (or any of them, when `equals` is a list)."""
+
+    field: str
+    values: tuple[str, ...]
+
+    def holds(self, data: Mapping[str, Any]) -> bool:
+        value = data.get(self.field)
+        return isinstance(value, str) and value in self.values
+
+
+@dataclass(frozen=True)
 class FieldDef:
     name: str
     label: str
@@ -70,6 +90,14 @@ class FieldDef:
     options: tuple[tuple[str, Any], ...] = ()
     required_on_submit: bool = False
     error: str = ""
+    # Required at submission only while this condition holds.
+    required_when: Condition | None = None
+
+    def is_required(self, data: Mapping[str, Any]) -> bool:
+        """Whether submission needs this field, given the record's values."""
+        if self.required_on_submit:
+            return True
+        return self.required_when is not None and self.required_when.holds(data)
 
     @property
     def missing_message(self) -> str:
@@ -99,6 +127,8 @@ class DeadlineTrigger:
     rules: tuple[str, ...]
     on: str = "submit"
     from_field: str = ""
+    # The deadline starts only when this holds for the record's values.
+    when: Condition | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +136,18 @@ class DeadlineMeet:
     """Open deadlines of `rules` for the child that submitting the record meets."""
 
     rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Next steps the record proposes (never forces) once submitted: the
+    `kinds` to start for the child, when `when` holds (always, if absent)."""
+
+    kinds: tuple[str, ...]
+    when: Condition | None = None
+
+    def applies(self, data: Mapping[str, Any]) -> bool:
+        return self.when is None or self.when.holds(data)
 
 
 @dataclass(frozen=True)
@@ -121,6 +163,22 @@ class RecordDefinition:
     source: str = ""
     deadlines: tuple[DeadlineTrigger, ...] = ()
     meets: tuple[DeadlineMeet, ...] = ()
+    # The timescale profiles that offer this record type; empty: all of them.
+    profiles: frozenset[str] = frozenset()
+    proposes: tuple[Proposal, ...] = ()
+
+    def offered_in(self, profile: str | None) -> bool:
+        """Whether an authority running `profile` uses this record type
+        (None: no profile is known, so nothing is withheld)."""
+        return not self.profiles or profile is None or profile in self.profiles
+
+    def proposed_kinds(self, data: Mapping[str, Any]) -> tuple[str, ...]:
+        """The kinds this record's values propose as next steps, in order, once each."""
+        kinds: list[str] = []
+        for proposal in self.proposes:
+            if proposal.applies(data):
+                kinds.extend(k for k in proposal.kinds if k not in kinds)
+        return tuple(kinds)
 
     @property
     def needs_endorsement(self) -> bool:
@@ -162,11 +220,10 @@ class RecordDefinition:
         return cleaned
 
     def missing(self, data: Mapping[str, Any]) -> dict[str, str]:
-        """Required fields still empty: name -> message."""
+        """Required fields still empty: name -> message.  A field with
+        `required_when` counts only while its condition holds."""
         return {
-            f.name: f.missing_message
-            for f in self.fields
-            if f.required_on_submit and data.get(f.name) in (None, "", [])
+            f.name: f.missing_message for f in self.fields if f.is_required(data) and data.get(f.name) in (None, "", [])
         }
 
 
@@ -283,6 +340,8 @@ def _parse_field(raw: Any, source: str, section: str) -> FieldDef:
     required = raw.get("required_on_submit", False)
     if not isinstance(required, bool):
         raise _fail(source, f"{where}: required_on_submit must be true or false")
+    if required and "required_when" in raw:
+        raise _fail(source, f"{where}: use either required_on_submit = true or required_when, not both")
     return FieldDef(
         name=name,
         label=label,
@@ -310,6 +369,34 @@ def _options(raw: Any, source: str, where: str) -> tuple[tuple[str, str], ...]:
     if len(set(codes)) != len(codes):
         raise _fail(source, f"{where}: duplicate option")
     return tuple(options)
+
+
+def _condition(raw: Any, source: str, where: str, key: str, fields: Mapping[str, FieldDef]) -> Condition:
+    """`{ field = "...", equals = "code" }` (or `equals = ["code", ...]`),
+    naming a choice or yes/no field of this record and codes it offers."""
+    if not isinstance(raw, dict):
+        raise _fail(source, f'{where}: {key} must be a table: {{ field = "...", equals = "..." }}')
+    unknown = set(raw) - _CONDITION_KEYS
+    if unknown:
+        raise _fail(source, f"{where}: {key} has unknown key(s): {', '.join(sorted(unknown))}")
+    name = raw.get("field")
+    field = fields.get(name) if isinstance(name, str) else None
+    if field is None:
+        raise _fail(source, f"{where}: {key} names no field of this record: '{name}'")
+    if field.type not in CONDITION_TYPES:
+        raise _fail(source, f"{where}: {key} can test a {' or '.join(CONDITION_TYPES)} field; '{name}' is {field.type}")
+    equals = raw.get("equals")
+    values = [equals] if isinstance(equals, str) else equals
+    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+        raise _fail(source, f"{where}: {key} needs 'equals': one of the field's codes, or a list of them")
+    codes = [code for code, _ in field.options]
+    wrong = [v for v in values if v not in codes]
+    if wrong:
+        raise _fail(
+            source,
+            f"{where}: {key}: '{wrong[0]}' is not an option of field '{name}'; use one of: {', '.join(codes)}",
+        )
+    return Condition(field=field.name, values=tuple(values))
 
 
 def _rule_list(raw: Mapping[str, Any], source: str, where: str) -> tuple[str, ...]:
@@ -349,7 +436,8 @@ def _parse_deadlines(
             field = fields.get(from_field) if isinstance(from_field, str) else None
             if field is None or field.type != "date":
                 raise _fail(source, f"{where}: from_field '{from_field}' is not a date field of this record")
-        triggers.append(DeadlineTrigger(rules=rules, on=on, from_field=from_field))
+        when = _condition(raw["when"], source, where, "when", fields) if "when" in raw else None
+        triggers.append(DeadlineTrigger(rules=rules, on=on, from_field=from_field, when=when))
     meets: list[DeadlineMeet] = []
     raw_meets = data.get("meets", [])
     if not isinstance(raw_meets, list):
@@ -363,6 +451,43 @@ def _parse_deadlines(
             raise _fail(source, f"{where} has unknown key(s): {', '.join(sorted(unknown))}")
         meets.append(DeadlineMeet(rules=_rule_list(raw, source, where)))
     return tuple(triggers), tuple(meets)
+
+
+def _parse_proposes(data: Mapping[str, Any], source: str, fields: Mapping[str, FieldDef]) -> tuple[Proposal, ...]:
+    """The `[[proposes]]` tables: next steps offered, never forced.  Whether
+    each kind exists is checked once every file is loaded."""
+    raw_proposes = data.get("proposes", [])
+    if not isinstance(raw_proposes, list):
+        raise _fail(source, "'proposes' must be [[proposes]] tables")
+    proposals: list[Proposal] = []
+    for position, raw in enumerate(raw_proposes, start=1):
+        where = f"proposes {position}"
+        if not isinstance(raw, dict):
+            raise _fail(source, f"{where} is not a table ([[proposes]])")
+        unknown = set(raw) - _PROPOSES_KEYS
+        if unknown:
+            raise _fail(source, f"{where} has unknown key(s): {', '.join(sorted(unknown))}")
+        kinds = raw.get("kinds")
+        if not isinstance(kinds, list) or not kinds or not all(isinstance(k, str) and _KIND.match(k) for k in kinds):
+            raise _fail(source, f"{where}: 'kinds' must be a non-empty list of record kinds")
+        when = _condition(raw["when"], source, where, "when", fields) if "when" in raw else None
+        proposals.append(Proposal(kinds=tuple(kinds), when=when))
+    return tuple(proposals)
+
+
+def _parse_profiles(data: Mapping[str, Any], source: str) -> frozenset[str]:
+    if "profiles" not in data:
+        return frozenset()
+    raw = data["profiles"]
+    if not isinstance(raw, list) or not raw or not all(isinstance(p, str) for p in raw):
+        raise _fail(source, "'profiles' must be a non-empty list of timescale profile names (leave it out for all)")
+    from openics.timescales.profiles import all_profiles
+
+    known = all_profiles()
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise _fail(source, f"'profiles' has unknown profile(s): {', '.join(unknown)}; use: {', '.join(sorted(known))}")
+    return frozenset(raw)
 
 
 def parse_definition(data: Mapping[str, Any], source: str = "definition") -> RecordDefinition:
@@ -415,6 +540,8 @@ def parse_definition(data: Mapping[str, Any], source: str = "definition") -> Rec
             seen.add(field.name)
         sections.append(SectionDef(section_title, fields, _text(raw, "hint", source, where, required=False)))
     by_name = {f.name: f for section in sections for f in section.fields}
+    sections = _resolve_required_when(raw_sections, sections, by_name, source)
+    by_name = {f.name: f for section in sections for f in section.fields}
     deadlines, meets = _parse_deadlines(data, source, by_name)
     return RecordDefinition(
         kind=kind,
@@ -428,7 +555,29 @@ def parse_definition(data: Mapping[str, Any], source: str = "definition") -> Rec
         source=_text(data, "source", source, "the definition", required=False),
         deadlines=deadlines,
         meets=meets,
+        profiles=_parse_profiles(data, source),
+        proposes=_parse_proposes(data, source, by_name),
     )
+
+
+def _resolve_required_when(
+    raw_sections: list[Any], sections: list[SectionDef], fields: Mapping[str, FieldDef], source: str
+) -> list[SectionDef]:
+    """Attach each field's `required_when`, once every field is known (the
+    condition may name a field further down the form)."""
+    resolved: list[SectionDef] = []
+    for raw, section in zip(raw_sections, sections, strict=True):
+        new_fields = []
+        for raw_field, field in zip(raw["fields"], section.fields, strict=True):
+            if "required_when" in raw_field:
+                where = f"field '{field.name}'"
+                condition = _condition(raw_field["required_when"], source, where, "required_when", fields)
+                if condition.field == field.name:
+                    raise _fail(source, f"{where}: required_when cannot name the field itself")
+                field = dataclasses.replace(field, required_when=condition)
+            new_fields.append(field)
+        resolved.append(dataclasses.replace(section, fields=tuple(new_fields)))
+    return resolved
 
 
 def parse_definition_text(text: str, source: str = "definition") -> RecordDefinition:
@@ -453,12 +602,21 @@ def load_definition_file(path: Path) -> RecordDefinition:
 def all_definitions() -> Mapping[tuple[str, int], RecordDefinition]:
     """Every shipped definition by (kind, version), loaded once per process."""
     found: dict[tuple[str, int], RecordDefinition] = {}
+    sources: dict[tuple[str, int], str] = {}
     for path in sorted(DEFINITIONS_DIR.glob("*.toml")):
         definition = load_definition_file(path)
         key = (definition.kind, definition.version)
         if key in found:
             raise _fail(path.name, f"a second file for {definition.kind} version {definition.version}")
         found[key] = definition
+        sources[key] = path.name
+    # A proposed next step must be a record type that exists.
+    kinds = {kind for kind, _ in found}
+    for key, definition in found.items():
+        for proposal in definition.proposes:
+            for kind in proposal.kinds:
+                if kind not in kinds:
+                    raise _fail(sources[key], f"proposes an unknown record type '{kind}'")
     return found
 
 

@@ -125,3 +125,32 @@ class CorrectForm(GovukForm):
         max_length=5000,
         error_messages={"required": "Enter the reason for the correction"},
     )
+
+
+class LinkChildrenForm(GovukForm):
+    """Which other children a contact concerns: each gets a linked record.
+
+    The choices are the children offered on the page (related children and
+    search results, all among those the user may see); the view sets them.
+    """
+
+    children = forms.MultipleChoiceField(
+        label="Other children this contact is about",
+        help_text="Each child gets their own record, with its own decision. Select all that apply.",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Select children from the list"},
+    )
+    q = forms.CharField(
+        label="Search for another child",
+        help_text="Name, LA child ID, UPN or NHS number.",
+        required=False,
+        max_length=100,
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        children = self.fields["children"]
+        assert isinstance(children, forms.MultipleChoiceField)
+        children.choices = choices
+        self._apply_govuk_classes()

@@ -69,6 +69,9 @@ class CaseRecord(models.Model):
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
+    # Records made together about several children (one contact concerning
+    # a family) share a group; each child's record keeps its own workflow.
+    linked_group = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
     correction_reason = models.TextField(blank=True)
     late_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

@@ -57,6 +57,22 @@ def _endorsed(w: Any) -> int:
     return do_endorse(record, actor=w.pat_pm, reasons="Threshold met").pk
 
 
+def _contact_draft(w: Any) -> int:
+    """A new draft contact for Amy, started by Sam: it can be linked."""
+    from openics.records.actions import do_start_record
+
+    return do_start_record(w.amy, actor=w.sam_sw, kind="contact").pk
+
+
+def _brother(w: Any) -> dict[str, Any]:
+    """Amy's brother Ben, allocated in Sam's team, to link to her contact."""
+    from openics.core import testing as t
+
+    ben = t.make_child("Ben", "Example")
+    t.allocate(ben, w.north, w.sam_sw)
+    return {"children": [ben.pk]}
+
+
 def _answers(ok: tuple[str, ...], status: int, refused: tuple[str, ...]) -> dict[str, int]:
     """`ok` get `status`; `refused` (who may see but not do this) get 403."""
     return {**ok_for(refused, 403), **ok_for(ok, status)}
@@ -75,6 +91,12 @@ ROUTES: dict[str, list[Case]] = {
         ),
     ],
     "records-awaiting-endorsement": [Case(expect=ok_for(SIGNED_IN))],
+    # Managers only (Pat: her team; Sean: the teams under him); others 404.
+    "team-view": [
+        Case(expect=ok_for(ENDORSERS)),
+        Case(query="status=overdue&worker=none", expect=ok_for(ENDORSERS)),
+        Case(query="status=bogus", expect=ok_for(ENDORSERS, 400)),
+    ],
     "record-detail": [Case(kwargs={"record_id": _draft}, expect=ok_for(SOCIAL_CARE_READERS))],
     "record-edit": [
         Case(kwargs={"record_id": _draft}, expect=_answers(COMPLETERS, 200, ENDORSERS)),
@@ -108,6 +130,26 @@ ROUTES: dict[str, list[Case]] = {
             data={"reason": "Wrong referral date"},
             expect=ok_for(SOCIAL_CARE_READERS, 302),
         ),
+    ],
+    # A contact concerning several children: completers link (a search
+    # answers 200); managers see the record but do not complete contacts.
+    "record-link": [
+        Case(kwargs={"record_id": _contact_draft}, expect=_answers(COMPLETERS, 200, ENDORSERS)),
+        Case(
+            method="post",
+            kwargs={"record_id": _contact_draft},
+            data={"action": "search", "q": "Example"},
+            expect=_answers(COMPLETERS, 200, ENDORSERS),
+        ),
+    ],
+    "api-record-link": [
+        Case(
+            method="post",
+            kwargs={"pk": _contact_draft},
+            data=_brother,
+            expect=_answers(COMPLETERS, 201, ENDORSERS),
+            anonymous=ANON,
+        )
     ],
     "api-child-record-list": [
         Case(kwargs={"child_id": "amy"}, expect=ok_for(SOCIAL_CARE_READERS), anonymous=ANON),

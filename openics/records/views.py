@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
+from django.forms import ChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,14 +18,23 @@ from django.views.decorators.http import require_http_methods
 from openics.core import audit
 from openics.core.access import MAX_ID, access_child, staff_context
 from openics.core.actions import StaleEdit
-from openics.core.models import Organisation, User
+from openics.core.models import Organisation, Person, User
 from openics.core.roles import Part
 from openics.core.views import child_context
 
-from . import actions
+from . import actions, linking
 from .definitions import RecordDefinition, current_definitions, get_definition
-from .forms import CorrectForm, RecordForm, ReviewForm, StartRecordForm, SubmitForm, initial_from
+from .forms import (
+    CorrectForm,
+    LinkChildrenForm,
+    RecordForm,
+    ReviewForm,
+    StartRecordForm,
+    SubmitForm,
+    initial_from,
+)
 from .models import CaseRecord, RecordStatus
+from .offers import offered_definitions, proposed_next_steps
 
 QUEUE_PAGE = 50
 
@@ -127,6 +137,7 @@ def start_record(request: HttpRequest, child_id: int) -> HttpResponse:
     user = _user(request)
     child = access_child(user, child_id, for_write=True, part=Part.SOCIAL_CARE)
     form = StartRecordForm(request.POST if request.method == "POST" else None)
+    _offer_only_profile_kinds(form, child.pk, user)
     if request.method == "POST" and form.is_valid():
         definition = get_definition(form.cleaned_data["kind"])
         if definition.part != Part.SOCIAL_CARE:
@@ -136,10 +147,23 @@ def start_record(request: HttpRequest, child_id: int) -> HttpResponse:
         except actions.RecordRefused as refusal:
             form.add_error("kind", refusal.message)
         else:
+            if linking.is_linkable(record.kind):
+                # A contact may concern several children: offer to add them.
+                return redirect("record-link", record_id=record.pk)
             return redirect("record-edit", record_id=record.pk)
     context = child_context(request, child)
     context["form"] = form
     return render(request, "records/start.html", context, status=400 if form.errors else 200)
+
+
+def _offer_only_profile_kinds(form: StartRecordForm, child_id: int, user: User) -> None:
+    """List only the record types the child's authority's timescale profile uses."""
+    kind = form.fields["kind"]
+    assert isinstance(kind, ChoiceField)
+    kind.choices = [(d.kind, d.title) for d in offered_definitions(child_id, user)]
+    kind.error_messages["invalid_choice"] = (
+        "This record type is not used by the child's local authority: select one of the records listed"
+    )
 
 
 def _saved_partial(request: HttpRequest, record: CaseRecord, message: str, *, ok: bool) -> HttpResponse:
@@ -200,15 +224,17 @@ def edit_record(request: HttpRequest, record_id: int) -> HttpResponse:
                 form = RecordForm(data, definition=definition)
                 form.is_valid()
                 status = 400
-            elif request.POST.get("then") == "submit":
-                return redirect("record-submit", record_id=record.pk)
             else:
+                _copy_shared(request, record, user)
+                if request.POST.get("then") == "submit":
+                    return redirect("record-submit", record_id=record.pk)
                 messages.success(request, f"Draft saved at {saved_at}")
                 return redirect("record-edit", record_id=record.pk)
     else:
         form = RecordForm(initial=initial_from(definition, record.data, record.version), definition=definition)
     context = child_context(request, record.child)
     context.update({"record": record, "definition": definition, "form": form, "returned": _last_return(record)})
+    context.update(_linked_context(record, user, editing=True))
     return render(request, "records/edit.html", context, status=status)
 
 
@@ -235,7 +261,9 @@ def view_record(request: HttpRequest, record_id: int) -> HttpResponse:
             "sections": display_values(definition, record.data),
             "decisions": record.decisions.select_related("by"),
             "versions": versions,
+            "next_steps": proposed_next_steps(record, user),
             **_allowed(record, user),
+            **_linked_context(record, user),
         }
     )
     return render(request, "records/view.html", context)
@@ -343,3 +371,122 @@ def awaiting_endorsement(request: HttpRequest) -> HttpResponse:
     page = Paginator(queue, QUEUE_PAGE).get_page(request.GET.get("page"))
     context = {"page": page}
     return render(request, "records/awaiting_endorsement.html", context)
+
+
+# ---------------------------------------------------------------- linked records
+
+
+def _linked_context(record: CaseRecord, user: User, *, editing: bool = False) -> dict[str, Any]:
+    """The other children a linked record concerns, as far as `user` may see
+    them, and whether more can be added."""
+    if not linking.is_linkable(record.kind):
+        return {}
+    writable = record.child._grant is not None and record.child._grant.writable
+    may_link = writable and record.is_editable and record.definition.may_complete(staff_context(user).roles)
+    context: dict[str, Any] = {"linked": linking.linked_records(record, user), "can_link": may_link}
+    if editing:
+        context["copy_targets"] = linking.writable_linked_drafts(record, user)
+    return context
+
+
+def _copy_shared(request: HttpRequest, record: CaseRecord, user: User) -> None:
+    """On a full save, copy the shared details to the linked drafts when the
+    author asked to."""
+    if request.POST.get("copy_shared") != "yes" or not linking.is_linkable(record.kind):
+        return
+    targets = linking.writable_linked_drafts(record, user)
+    if not targets:
+        return
+    try:
+        copied = linking.do_copy_shared_details(record, actor=user, targets=targets)
+    except (actions.RecordRefused, StaleEdit):
+        messages.error(request, "The shared details were not copied: a linked record changed. Try again.")
+        return
+    if copied:
+        names = ", ".join(r.child.full_name for r in targets)
+        messages.success(request, f"Shared details copied to the linked records of {names}")
+
+
+def _link_choices(user: User, record: CaseRecord, q: str, posted: list[str]) -> tuple[list[tuple[str, str]], int]:
+    """The children to offer: related children, search results and any
+    already ticked (all among those `user` may see, none already linked);
+    and how many of them came from the search."""
+    exclude = linking.linked_child_ids(record)
+    choices: dict[int, str] = {}
+    for person, kind in linking.related_children(user, record.child, exclude=exclude):
+        choices[person.pk] = f"{person.display_name} ({kind.lower()}, {_born(person)})"
+    found = 0
+    if q:
+        for person in linking.search_children(user, q, exclude=exclude | set(choices)):
+            choices[person.pk] = f"{person.display_name} ({_born(person)})"
+            found += 1
+    ticked = [int(v) for v in posted if v.isdigit() and int(v) <= MAX_ID and int(v) not in choices]
+    if ticked:
+        for person in Person.objects.visible_to(user).filter(is_child=True, pk__in=ticked).exclude(pk__in=exclude):
+            choices[person.pk] = f"{person.display_name} ({_born(person)})"
+    return [(str(pk), label) for pk, label in choices.items()], found
+
+
+def _born(person: Person) -> str:
+    if person.date_of_birth:
+        return f"born {_uk_date(person.date_of_birth.isoformat())}"
+    if person.expected_date_of_birth:
+        return f"expected {_uk_date(person.expected_date_of_birth.isoformat())}"
+    return "date of birth not known"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_children(request: HttpRequest, record_id: int) -> HttpResponse:
+    """ "Who else is this contact about?": a linked draft for each child chosen."""
+    user = _user(request)
+    record = _record(user, record_id, for_write=True)
+    definition = record.definition
+    if not linking.is_linkable(record.kind):
+        refusal = actions.RecordRefused(f"A {definition.title} is about one child: it cannot be linked.", status=409)
+        return _refused(request, record, refusal)
+    if not record.is_editable:
+        return _refused(request, record, actions.RecordRefused(actions.locked_message(record), status=409))
+    if not definition.may_complete(staff_context(user).roles):
+        refusal = actions.RecordRefused(
+            f"A {definition.title} is completed by a {definition.role_names(definition.completed_by)}."
+        )
+        return _refused(request, record, refusal)
+    data = request.POST if request.method == "POST" else request.GET
+    q = data.get("q", "").strip()[:100]
+    searching = request.method == "GET" or request.POST.get("action") == "search"
+    choices, found = _link_choices(user, record, q, data.getlist("children"))
+    form = LinkChildrenForm(data if request.method == "POST" else None, initial={"q": q}, choices=choices)
+    status = 200
+    if request.method == "POST" and form.is_valid() and not searching:
+        chosen = [int(pk) for pk in form.cleaned_data["children"]]
+        if not chosen:
+            form.add_error(
+                "children", "Select the other children this contact is about, or continue with this child only"
+            )
+        else:
+            # Every child through the chokepoint: one refused refuses all.
+            children = [access_child(user, pk, for_write=True, part=record.part) for pk in chosen]
+            try:
+                created = linking.do_link_children(record, actor=user, children=children)
+            except actions.RecordRefused as refusal:
+                form.add_error("children", refusal.message)
+            else:
+                names = ", ".join(r.child.full_name for r in created)
+                messages.success(request, f"Linked records started for {names}")
+                return redirect("record-edit", record_id=record.pk)
+    if form.errors:
+        status = 400
+    context = child_context(request, record.child)
+    context.update(
+        {
+            "record": record,
+            "definition": definition,
+            "form": form,
+            "q": q,
+            "searched": bool(q),
+            "found": found,
+            "linked": linking.linked_records(record, user),
+        }
+    )
+    return render(request, "records/link.html", context, status=status)

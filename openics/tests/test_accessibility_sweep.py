@@ -89,6 +89,10 @@ EMPTY_IS_AN_ERROR = (
     "admin-team-add",
     "admin-staff-add",
     "admin-role-add",
+    "concern-new",
+    "concern-add",
+    "concern-decide",
+    "concern-fgm",
 )
 
 

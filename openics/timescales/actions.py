@@ -9,6 +9,7 @@ raise `TimescaleError` with a message for people when the input is wrong.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -275,6 +276,10 @@ def do_meet_deadline(
         current = Deadline.objects.select_for_update().get(pk=deadline.pk)
         if current.met_on is not None:
             raise TimescaleError("This deadline has already been met")
+        if current.cancelled_on is not None:
+            raise TimescaleError(
+                "This deadline is no longer needed: it was closed on " + current.cancelled_on.isoformat()
+            )
         current.met_on = met_on
         current.late_reason = late_reason if met_on > current.due_date else ""
         current.met_recorded_by = acting_user
@@ -290,6 +295,26 @@ def do_meet_deadline(
             detail={"met_on": met_on.isoformat(), "late": met_on > current.due_date},
         )
     return current
+
+
+def do_cancel_deadlines(deadlines: Any, *, on: dt.date, reason: str, acting_user: User | None) -> list[Deadline]:
+    """Mark open deadlines as no longer needed (the case closed, the plan
+    ended), with the reason.  They stay on the record and leave the lists of
+    work; a met or already cancelled one is left as it is."""
+    reason = _require_reason(reason, "Enter why the deadline is no longer needed")
+    cancelled = []
+    with transaction.atomic():
+        for current in deadlines.open().select_for_update():
+            current.cancelled_on = on
+            current.cancelled_reason = reason
+            current.cancelled_by = acting_user
+            current.version += 1
+            current.save(update_fields=["cancelled_on", "cancelled_reason", "cancelled_by", "version"])
+            audit.record(
+                "cancel", user=acting_user, obj=current, child_id=current.child_id, detail={"on": on.isoformat()}
+            )
+            cancelled.append(current)
+    return cancelled
 
 
 # ------------------------------------------------------------ reminders
@@ -312,9 +337,13 @@ def do_send_reminders(*, today: dt.date | None = None) -> int:
     from openics.web.templatetags.web_tags import uk_date
 
     today = today or timezone.localdate()
+    from openics.core.access import SOCIAL_CARE_PARTS
+
     pending = (
         Deadline.objects.open()
-        .filter(due_soon_from__lte=today)
+        # The allocated worker is reminded only of what their access shows
+        # them: a school's own deadlines are the school's to chase.
+        .filter(due_soon_from__lte=today, part__in=SOCIAL_CARE_PARTS)
         .with_status(today)
         .select_related("child")
         .order_by("due_date", "pk")
@@ -335,7 +364,7 @@ def do_send_reminders(*, today: dt.date | None = None) -> int:
         with transaction.atomic():
             # The unique constraint is the guard; the lock keeps two runs
             # from racing to it and failing one of them.
-            locked = Deadline.objects.select_for_update().filter(pk=deadline.pk, met_on__isnull=True).first()
+            locked = Deadline.objects.open().select_for_update().filter(pk=deadline.pk).first()
             if locked is None or DeadlineReminder.objects.filter(deadline=locked, state=state).exists():
                 continue
             worker = users[worker_id]

@@ -7,3 +7,8 @@ class TimescalesConfig(AppConfig):
     name = "openics.timescales"
     label = "timescales"
     verbose_name = "Timescales"
+
+    def ready(self) -> None:
+        from openics.core.actions import register_merge_model
+
+        register_merge_model("deadlines", "timescales.Deadline")

@@ -180,11 +180,12 @@ class DeadlineStatus(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     MET = "met", _("Met")
     MET_LATE = "met_late", _("Met late")
+    CANCELLED = "cancelled", _("No longer needed")
 
 
 class DeadlineQuerySet(models.QuerySet["Deadline"]):
     def open(self) -> DeadlineQuerySet:
-        return self.filter(met_on__isnull=True)
+        return self.filter(met_on__isnull=True, cancelled_on__isnull=True)
 
     def due_soon(self, on: dt.date | None = None) -> DeadlineQuerySet:
         """Open deadlines in their 'due soon' window on `on` (today)."""
@@ -220,6 +221,7 @@ class DeadlineQuerySet(models.QuerySet["Deadline"]):
         on = on or timezone.localdate()
         return self.annotate(
             current_status=Case(
+                When(cancelled_on__isnull=False, then=Value(DeadlineStatus.CANCELLED.value)),
                 When(met_on__isnull=False, met_on__lte=models.F("due_date"), then=Value(DeadlineStatus.MET.value)),
                 When(met_on__isnull=False, then=Value(DeadlineStatus.MET_LATE.value)),
                 When(due_date__lt=on, then=Value(DeadlineStatus.OVERDUE.value)),
@@ -266,6 +268,10 @@ class Deadline(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     met_recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     met_recorded_at = models.DateTimeField(null=True, blank=True)
+    # No longer needed (the case closed, the plan ended): kept, never deleted.
+    cancelled_on = models.DateField(null=True, blank=True)
+    cancelled_reason = models.TextField(blank=True)
+    cancelled_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(default=1)
 
     objects = DeadlineQuerySet.as_manager()

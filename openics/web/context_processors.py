@@ -24,6 +24,27 @@ def _is_manager(request: HttpRequest) -> bool:
     return staff_context(user).is_manager  # type: ignore[arg-type]
 
 
+def _is_school_staff(request: HttpRequest) -> bool:
+    """Whether to show the "Safeguarding" link (any role at a school)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    from openics.safeguarding.access import recorder_school_ids
+
+    return bool(recorder_school_ids(user))  # type: ignore[arg-type]
+
+
+def _in_school_ops(request: HttpRequest) -> bool:
+    """Whether to show the "Schools" link (a school role, or a LADO)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    from openics.core.access import staff_context
+    from openics.core.roles import SCHOOL_ROLES, Role
+
+    return bool(staff_context(user).roles & (SCHOOL_ROLES | {Role.LADO}))  # type: ignore[arg-type]
+
+
 def site(request: HttpRequest) -> dict[str, object]:
     return {
         "demo_mode": settings.DEMO_MODE,
@@ -31,4 +52,6 @@ def site(request: HttpRequest) -> dict[str, object]:
         # A callable: templates call it only where they use it.
         "is_sysadmin": lambda: _is_sysadmin(request),
         "is_manager": lambda: _is_manager(request),
+        "is_school_staff": lambda: _is_school_staff(request),
+        "in_school_ops": lambda: _in_school_ops(request),
     }

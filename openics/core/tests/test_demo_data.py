@@ -26,7 +26,7 @@ from openics.core.models import (
 )
 from openics.core.roles import Role
 from openics.core.validators import validate_nhs_number, validate_postcode, validate_upn
-from openics.demo import demo_password
+from openics.demo import REFERENCE_DATE, demo_password
 from openics.demo.snapshot import canonical_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -180,7 +180,7 @@ def test_apps_add_their_own_records_through_an_extension(monkeypatch):
     seen: list[tuple[int, int, float]] = []
 
     def add_notes(ctx: extensions.DemoContext) -> None:
-        assert ctx.reference_date.isoformat() == "2026-09-01"
+        assert ctx.reference_date == REFERENCE_DATE
         seen.append((ctx.seed, len(ctx.open_allocations), ctx.rng.random()))
 
     monkeypatch.setattr(extensions, "EXTENSIONS", {"notes": add_notes})

@@ -130,15 +130,16 @@ def test_child_overview_queries_do_not_grow_with_history(world, client_for, djan
     url = f"/children/{world.amy.pk}/"
     # 1 session; 2 the user; 3 the child; 4 the user's roles (staff context);
     # 5 the access grant (one annotated query for every basis);
-    # 6 the identity bar's disability flag;
-    # 7-10 the audit "view" event: savepoint, the last row's hash, insert, release
+    # 6 the identity bar's disability flag; 7 its episode flags (an open
+    #   CP plan or CIN episode: openics.casework.flags);
+    # 8-11 the audit "view" event: savepoint, the last row's hash, insert, release
     #   (plus the advisory lock on PostgreSQL);
-    # 11 current addresses; 12 relationships with their people;
-    # 13 current involvements with organisation, team and worker;
-    # 14 the recent chronology (at most 15) with its source organisation;
-    # 15 the deadlines card (at most 5, with their status worked out in SQL).
+    # 12 current addresses; 13 relationships with their people;
+    # 14 current involvements with organisation, team and worker;
+    # 15 the recent chronology (at most 15) with its source organisation;
+    # 16 the deadlines card (at most 5, with their status worked out in SQL).
     # (The session is re-saved at most once a minute, not on this request.)
-    with django_assert_num_queries(15 + audit_lock_queries()):
+    with django_assert_num_queries(16 + audit_lock_queries()):
         response = client.get(url, secure=True)
     assert response.status_code == 200
     page = response.content.decode()

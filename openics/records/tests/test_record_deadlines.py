@@ -176,7 +176,7 @@ def test_definitions_declare_deadlines() -> None:
         ('[[deadlines]]\nrules = ["icpc"]\nfrom_field = "text"\n', "from_field 'text' is not a date field"),
         ('[[deadlines]]\nrules = ["icpc"]\nfrom_field = "nowhere"\n', "from_field 'nowhere' is not a date field"),
         ('[[deadlines]]\nrules = ["icpc"]\non = "close"\n', "'on' must be one of: submit, endorse"),
-        ('[[deadlines]]\nrules = ["icpc"]\nwhen = "x"\n', "unknown key(s): when"),
+        ('[[deadlines]]\nrules = ["icpc"]\nwhen = "x"\n', "when must be a table"),
         ('[[meets]]\nrules = ["no-such-rule"]\n', "no timescale profile has a rule 'no-such-rule'"),
         ('deadlines = "icpc"\n', "'deadlines' must be [[deadlines]] tables"),
     ],

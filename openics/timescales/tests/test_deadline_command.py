@@ -60,7 +60,7 @@ def test_the_nation_is_case_insensitive() -> None:
 def test_explain_lists_the_counted_days() -> None:
     lines = run("initial-assessment", "--from", "2026-04-02", "--profile", "sussex-ics", "--explain").splitlines()
     assert lines[0] == "2026-04-20"
-    assert "profile sussex-ics version 1; calendar ENG" in lines
+    assert "profile sussex-ics version 2; calendar ENG" in lines
     assert "2026-04-02 Thu day 0 (trigger)" in lines
     assert "2026-04-06 Mon not counted (bank holiday: Easter Monday)" in lines
     assert lines[-1] == "2026-04-20 Mon day 10"

@@ -46,12 +46,15 @@ def send_pending(*, batch_size: int = DEFAULT_BATCH, max_attempts: int = DEFAULT
         for message in list(pending[:batch_size]):
             message.attempts += 1
             try:
-                EmailMessage(
+                email = EmailMessage(
                     subject=message.subject,
                     body=message.body,
                     from_email=settings.DEFAULT_FROM_EMAIL,
                     to=[message.to],
-                ).send(fail_silently=False)
+                )
+                for attachment in message.attachments or []:
+                    email.attach(attachment["filename"], attachment["content"], attachment["content_type"])
+                email.send(fail_silently=False)
             # Any failure (SMTP, DNS, a bad address) is kept on the row and retried.
             except Exception as error:
                 message.last_error = f"{type(error).__name__}: {error}"[:300]

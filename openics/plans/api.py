@@ -1,0 +1,386 @@
+"""Plans through the REST API: the same actions and access as the pages.
+
+`people/{child_id}/plans/` lists and starts a child's plans and
+`people/{child_id}/level-of-need/` lists and records levels of need;
+`plans/{id}/` reads a plan, with POST `versions` (a new draft version) and
+`reviews` (record a review); `plan-versions/{id}/` reads a version, PATCH
+saves a draft (with the counter it started from), POST `agree` and
+`endorse`.  Refusals answer with their message: 403 for who you are
+("Nobody endorses a plan they wrote or agreed"), 409 for the state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from openics.core import audit
+from openics.core.access import MAX_ID, access_child
+from openics.core.api import ID_PATTERN
+from openics.core.models import User
+from openics.core.roles import Part
+
+from . import actions
+from .content import total_cost_pence
+from .models import Level, LevelOfNeed, Plan, PlanReview, PlanVersion, Progress, ReviewDecision, Stage
+from .types import all_plan_types, get_plan_type
+
+CHILD_PLANS = rf"people/(?P<child_id>{ID_PATTERN})/plans"
+CHILD_LEVELS = rf"people/(?P<child_id>{ID_PATTERN})/level-of-need"
+CHILD_ID = OpenApiParameter("child_id", int, OpenApiParameter.PATH, description="The child's id")
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _pk(value: str) -> int:
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    return pk
+
+
+def _refusal(refusal: actions.PlanRefused) -> Response:
+    return Response({"detail": refusal.message}, status=refusal.status)
+
+
+class VersionSerializer(serializers.ModelSerializer[PlanVersion]):
+    estimated_cost_pence = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlanVersion
+        fields = [
+            "id",
+            "plan",
+            "number",
+            "status",
+            "content",
+            "reason",
+            "version",
+            "from_review",
+            "created_by",
+            "created_at",
+            "agreed_by",
+            "agreed_on",
+            "endorsed_by",
+            "endorsed_at",
+            "endorsement_comments",
+            "estimated_cost_pence",
+        ]
+        read_only_fields = fields
+
+    def get_estimated_cost_pence(self, obj: PlanVersion) -> int:
+        return total_cost_pence(obj.content)
+
+
+class ReviewSerializer(serializers.ModelSerializer[PlanReview]):
+    class Meta:
+        model = PlanReview
+        fields = [
+            "id",
+            "plan",
+            "version",
+            "review_date",
+            "held_at",
+            "attended",
+            "outcomes",
+            "decision",
+            "decision_reason",
+            "next_review_on",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class PlanSerializer(serializers.ModelSerializer[Plan]):
+    title = serializers.CharField(read_only=True)
+    versions = VersionSerializer(many=True, read_only=True)
+    reviews = ReviewSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "child",
+            "plan_type",
+            "title",
+            "part",
+            "status",
+            "started_on",
+            "ended_on",
+            "end_reason",
+            "next_review_on",
+            "created_by",
+            "created_at",
+            "versions",
+            "reviews",
+        ]
+        read_only_fields = fields
+
+
+class LevelSerializer(serializers.ModelSerializer[LevelOfNeed]):
+    class Meta:
+        model = LevelOfNeed
+        fields = ["id", "child", "level", "stage", "decided_on", "reason", "decided_by", "review", "created_at"]
+        read_only_fields = ["id", "child", "decided_by", "review", "created_at"]
+
+
+class StartSerializer(serializers.Serializer[Any]):
+    plan_type = serializers.ChoiceField(choices=[])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["plan_type"].choices = list(all_plan_types())  # type: ignore[attr-defined]
+
+
+class DraftSerializer(serializers.Serializer[Any]):
+    """The counter the edit started from, and the whole content of the draft."""
+
+    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    content = serializers.DictField(child=serializers.JSONField(), allow_empty=True)
+
+
+class NewVersionSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=5000)
+
+
+class AgreeSerializer(serializers.Serializer[Any]):
+    agreed_on = serializers.DateField()
+    next_review_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class EndorseSerializer(serializers.Serializer[Any]):
+    comments = serializers.CharField(max_length=10_000)
+
+
+class OutcomeReviewSerializer(serializers.Serializer[Any]):
+    outcome = serializers.UUIDField()
+    happened = serializers.CharField(max_length=20_000)
+    progress = serializers.ChoiceField(choices=Progress.choices)
+    impact = serializers.CharField(max_length=20_000, required=False, allow_blank=True, default="")
+    not_delivered = serializers.CharField(max_length=20_000, required=False, allow_blank=True, default="")
+    targets = serializers.DictField(
+        child=serializers.ChoiceField(choices=Progress.choices), required=False, default=dict
+    )
+
+
+class ReviewCreateSerializer(serializers.Serializer[Any]):
+    review_date = serializers.DateField()
+    held_at = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    attended = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+    outcomes = OutcomeReviewSerializer(many=True)
+    decision = serializers.ChoiceField(choices=ReviewDecision.choices)
+    decision_reason = serializers.CharField(max_length=10_000)
+    next_review_on = serializers.DateField(required=False, allow_null=True, default=None)
+    late_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class LevelCreateSerializer(serializers.Serializer[Any]):
+    level = serializers.ChoiceField(choices=Level.choices)
+    stage = serializers.ChoiceField(choices=Stage.choices, required=False, allow_null=True, default=None)
+    decided_on = serializers.DateField()
+    reason = serializers.CharField(max_length=10_000)
+
+
+def _plans_of(child: Any) -> Any:
+    assert child._grant is not None
+    return (
+        Plan.objects.filter(child=child, part__in=child._grant.parts)
+        .prefetch_related("versions", "reviews")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@extend_schema_view(list=extend_schema(parameters=[CHILD_ID]), create=extend_schema(parameters=[CHILD_ID]))
+class ChildPlanViewSet(viewsets.ViewSet):
+    """A child's plans: list them, or start one."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=PlanSerializer(many=True))
+    def list(self, request: Request, child_id: str) -> Response:
+        child = access_child(_user(request), child_id, part=Part.PLANS)
+        return Response(PlanSerializer(_plans_of(child), many=True).data)
+
+    @extend_schema(request=StartSerializer, responses={201: PlanSerializer})
+    def create(self, request: Request, child_id: str) -> Response:
+        user = _user(request)
+        child = access_child(user, child_id, for_write=True, part=Part.PLANS)
+        serializer = StartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ptype = get_plan_type(serializer.validated_data["plan_type"])
+        child = access_child(user, child_id, for_write=True, part=ptype.part)
+        try:
+            plan = actions.do_start_plan(child, actor=user, plan_type=ptype.id)
+        except actions.PlanRefused as refusal:
+            return _refusal(refusal)
+        return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+class PlanViewSet(viewsets.ViewSet):
+    """One plan: read it, start a new version, record a review."""
+
+    permission_classes = [IsAuthenticated]
+    lookup_value_regex = ID_PATTERN
+    queryset = Plan.objects.none()
+
+    def _plan(self, request: Request, pk: str, *, for_write: bool = False) -> Plan:
+        plan = Plan.objects.filter(pk=_pk(pk)).first()
+        if plan is None:
+            raise Http404
+        plan.child = access_child(_user(request), plan.child_id, for_write=for_write, part=plan.part)
+        return plan
+
+    @extend_schema(responses=PlanSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        plan = self._plan(request, pk)
+        audit.record("view", user=_user(request), obj=plan, child_id=plan.child_id)
+        return Response(PlanSerializer(plan).data)
+
+    @extend_schema(request=NewVersionSerializer, responses={201: VersionSerializer})
+    @action(detail=True, methods=["post"])
+    def versions(self, request: Request, pk: str) -> Response:
+        plan = self._plan(request, pk, for_write=True)
+        serializer = NewVersionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            version = actions.do_new_version(plan, actor=_user(request), reason=serializer.validated_data["reason"])
+        except actions.PlanRefused as refusal:
+            return _refusal(refusal)
+        return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReviewCreateSerializer, responses={201: ReviewSerializer})
+    @action(detail=True, methods=["post"])
+    def reviews(self, request: Request, pk: str) -> Response:
+        plan = self._plan(request, pk, for_write=True)
+        serializer = ReviewCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        d = serializer.validated_data
+        outcomes = [{**o, "outcome": str(o["outcome"])} for o in d["outcomes"]]
+        try:
+            review = actions.do_record_review(
+                plan,
+                actor=_user(request),
+                review_date=d["review_date"],
+                held_at=d["held_at"],
+                attended=d["attended"],
+                outcomes=outcomes,
+                decision=d["decision"],
+                decision_reason=d["decision_reason"],
+                next_review_on=d["next_review_on"],
+                late_reason=d["late_reason"],
+            )
+        except actions.PlanRefused as refusal:
+            return _refusal(refusal)
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class PlanVersionViewSet(viewsets.ViewSet):
+    """One version of a plan: read it, save the draft, agree, endorse."""
+
+    permission_classes = [IsAuthenticated]
+    lookup_value_regex = ID_PATTERN
+    queryset = PlanVersion.objects.none()
+
+    def _version(self, request: Request, pk: str, *, for_write: bool = False) -> PlanVersion:
+        version = PlanVersion.objects.select_related("plan").filter(pk=_pk(pk)).first()
+        if version is None:
+            raise Http404
+        plan = version.plan
+        plan.child = access_child(_user(request), plan.child_id, for_write=for_write, part=plan.part)
+        return version
+
+    def _answer(self, version: PlanVersion, code: int = status.HTTP_200_OK) -> Response:
+        version.refresh_from_db()
+        return Response(VersionSerializer(version).data, status=code)
+
+    @extend_schema(responses=VersionSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        version = self._version(request, pk)
+        audit.record("view", user=_user(request), obj=version, child_id=version.plan.child_id)
+        return Response(VersionSerializer(version).data)
+
+    @extend_schema(request=DraftSerializer, responses=VersionSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        version = self._version(request, pk, for_write=True)
+        serializer = DraftSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            # StaleEdit becomes 409 and a Django ValidationError 400 in openics.api.errors.
+            version = actions.do_save_draft(
+                version,
+                actor=_user(request),
+                content=serializer.validated_data["content"],
+                expected_version=serializer.validated_data["version"],
+            )
+        except actions.PlanRefused as refusal:
+            return _refusal(refusal)
+        return self._answer(version)
+
+    @extend_schema(request=AgreeSerializer, responses=VersionSerializer)
+    @action(detail=True, methods=["post"])
+    def agree(self, request: Request, pk: str) -> Response:
+        version = self._version(request, pk, for_write=True)
+        serializer = AgreeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            version = actions.do_agree(
+                version,
+                actor=_user(request),
+                agreed_on=serializer.validated_data["agreed_on"],
+                next_review_on=serializer.validated_data["next_review_on"],
+            )
+        except actions.PlanRefused as refusal:
+            return _refusal(refusal)
+        return self._answer(version)
+
+    @extend_schema(request=EndorseSerializer, responses=VersionSerializer)
+    @action(detail=True, methods=["post"])
+    def endorse(self, request: Request, pk: str) -> Response:
+        version = self._version(request, pk, for_write=True)
+        serializer = EndorseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            version = actions.do_endorse(version, actor=_user(request), comments=serializer.validated_data["comments"])
+        except actions.PlanRefused as refusal:
+            return _refusal(refusal)
+        return self._answer(version)
+
+
+@extend_schema_view(list=extend_schema(parameters=[CHILD_ID]), create=extend_schema(parameters=[CHILD_ID]))
+class ChildLevelOfNeedViewSet(viewsets.ViewSet):
+    """A child's level of need and stage: the history, or a new decision."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=LevelSerializer(many=True))
+    def list(self, request: Request, child_id: str) -> Response:
+        child = access_child(_user(request), child_id, part=Part.PLANS)
+        rows = LevelOfNeed.objects.filter(child=child).order_by("decided_on", "pk")
+        return Response(LevelSerializer(rows, many=True).data)
+
+    @extend_schema(request=LevelCreateSerializer, responses={201: LevelSerializer})
+    def create(self, request: Request, child_id: str) -> Response:
+        user = _user(request)
+        child = access_child(user, child_id, for_write=True, part=Part.PLANS)
+        serializer = LevelCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        d = serializer.validated_data
+        row = actions.do_record_level_of_need(
+            child, actor=user, level=d["level"], stage=d["stage"], decided_on=d["decided_on"], reason=d["reason"]
+        )
+        return Response(LevelSerializer(row).data, status=status.HTTP_201_CREATED)

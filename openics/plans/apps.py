@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    """One plans engine for every plan type: versions, reviews, levels of need."""
+
+    name = "openics.plans"
+    label = "plans"
+    verbose_name = "Plans"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from openics.core.actions import register_merge_model
+        from openics.core.chronology import register_kind
+
+        from .types import all_plan_types
+
+        register_kind("plan_agreed", _("Plan agreed"))
+        register_kind("plan_reviewed", _("Plan reviewed"))
+        register_kind("plan_ended", _("Plan ended"))
+        register_kind("level_of_need", _("Level of need decided"))
+        # A merge of duplicate children moves their plans and levels of need.
+        register_merge_model("plans", "plans.Plan")
+        register_merge_model("levels_of_need", "plans.LevelOfNeed")
+        # A broken plan-type file stops start-up, not the first page using it.
+        all_plan_types()

@@ -1,0 +1,228 @@
+"""Plans, their versions and reviews, and each child's level of need.
+
+A `Plan` is one plan of one type for one child, from its first draft to its
+end.  It changes only by a new `PlanVersion`: a draft (autosaved, with a
+version counter for stale-edit checks), then agreed, then endorsed where the
+plan type asks for it.  The plan in force is its newest agreed version.  A
+`PlanReview` records how each outcome went and the decision on the plan;
+`LevelOfNeed` is the history of a child's Windscreen level and stage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from openics.core.models import Person, User
+from openics.core.roles import Part
+
+if TYPE_CHECKING:
+    from .types import PlanType
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft: not yet agreed")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+
+
+class PlanQuerySet(models.QuerySet["Plan"]):
+    def open(self) -> PlanQuerySet:
+        return self.exclude(status=PlanStatus.ENDED)
+
+    def in_parts(self, parts: frozenset[str]) -> PlanQuerySet:
+        return self.filter(part__in=parts)
+
+    def due_for_review(self, on: dt.date) -> PlanQuerySet:
+        """Active plans whose next review is due on or before `on`."""
+        return self.filter(status=PlanStatus.ACTIVE, next_review_on__lte=on)
+
+
+class Plan(models.Model):
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="plans")
+    plan_type = models.CharField(max_length=60)
+    part = models.CharField(max_length=30, choices=Part.choices, default=Part.PLANS)
+    status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    # The day the first version was agreed.
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    # Kept with the plan so lists need no deadline join; the Deadline row is
+    # what My work and reminders use.
+    next_review_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["child", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="plans_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ended") | Q(ended_on__isnull=False), name="plans_ended_has_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_type} #{self.pk} ({self.status})"
+
+    @property
+    def type(self) -> PlanType:
+        from .types import get_plan_type
+
+        return get_plan_type(self.plan_type)
+
+    @property
+    def title(self) -> str:
+        return self.type.title
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AGREED = "agreed", _("Agreed")
+    ENDORSED = "endorsed", _("Agreed and endorsed")
+
+
+class PlanVersion(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    content = models.JSONField(default=dict, blank=True)
+    # Why this version was made: required from version 2.
+    reason = models.TextField(blank=True)
+    # Optimistic locking: a save names the counter it started from.
+    version = models.PositiveIntegerField(default=1)
+    # The review whose "amend and continue" decision started this version.
+    from_review = models.ForeignKey("PlanReview", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    agreed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    agreed_at = models.DateTimeField(null=True, blank=True)
+    agreed_on = models.DateField(null=True, blank=True)
+    endorsed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    endorsed_at = models.DateTimeField(null=True, blank=True)
+    endorsement_comments = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plans_one_number_per_plan"),
+            models.UniqueConstraint(fields=["plan"], condition=Q(status="draft"), name="plans_one_draft_per_plan"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(agreed_at__isnull=False, agreed_on__isnull=False),
+                name="plans_agreed_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} v{self.number} ({self.status})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+    @property
+    def awaiting_endorsement(self) -> bool:
+        return self.status == VersionStatus.AGREED and self.plan.type.needs_endorsement
+
+
+class Progress(models.TextChoices):
+    MET = "met", _("Met")
+    PARTLY = "partly", _("Partly met")
+    NOT_MET = "not_met", _("Not met")
+
+
+class ReviewDecision(models.TextChoices):
+    CONTINUE = "continue", _("Continue the plan")
+    AMEND = "amend", _("Amend and continue (a new version of the plan)")
+    STEP_UP = "step_up", _("Step up")
+    STEP_DOWN = "step_down", _("Step down")
+    CLOSE = "close", _("Close the plan")
+
+
+class PlanReview(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="reviews")
+    # The version in force when the review was held: outcome keys refer to it.
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="reviews")
+    review_date = models.DateField()
+    held_at = models.CharField(max_length=200, blank=True)
+    attended = models.TextField(blank=True)
+    # [{outcome, happened, progress, impact, not_delivered, targets: {key: progress}}]
+    outcomes = models.JSONField(default=list, blank=True)
+    decision = models.CharField(max_length=20, choices=ReviewDecision.choices)
+    decision_reason = models.TextField()
+    next_review_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "review_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_review_on__isnull=True) | Q(next_review_on__gt=models.F("review_date")),
+                name="plans_next_review_after_review",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of plan {self.plan_id} on {self.review_date}"
+
+    def outcome_entry(self, key: str) -> dict[str, Any]:
+        return next((o for o in self.outcomes if o.get("outcome") == key), {})
+
+
+class Level(models.TextChoices):
+    """The Windscreen levels of need."""
+
+    UNIVERSAL = "universal", _("Universal")
+    ADDITIONAL = "additional", _("Additional")
+    INTENSIVE = "intensive", _("Intensive")
+    SPECIALIST = "specialist", _("Specialist")
+
+
+class Stage(models.IntegerChoices):
+    ONE = 1, _("Stage 1")
+    TWO = 2, _("Stage 2")
+    THREE = 3, _("Stage 3")
+
+
+class LevelOfNeedQuerySet(models.QuerySet["LevelOfNeed"]):
+    def current_for(self, child: Person) -> LevelOfNeed | None:
+        return self.filter(child=child).order_by("-decided_on", "-pk").first()
+
+
+class LevelOfNeed(models.Model):
+    """One decision on a child's level of need and stage; the newest is current."""
+
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="levels_of_need")
+    level = models.CharField(max_length=20, choices=Level.choices)
+    stage = models.PositiveSmallIntegerField(choices=Stage.choices, null=True, blank=True)
+    decided_on = models.DateField()
+    reason = models.TextField()
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(
+        PlanReview, null=True, blank=True, on_delete=models.PROTECT, related_name="level_changes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LevelOfNeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["child", "decided_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(stage__isnull=True) | Q(stage__in=[1, 2, 3]), name="plans_stage_1_to_3")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} (stage {self.stage}) from {self.decided_on}"
