@@ -83,7 +83,8 @@ class CINEpisode(models.Model):
         plans = Plan.objects.filter(child_id=self.child_id, plan_type="cin-plan", started_on__gte=self.referral_date)
         if self.closure_date is not None:
             plans = plans.filter(started_on__lte=self.closure_date)
-        return list(plans.order_by("started_on", "pk").values_list("started_on", "ended_on"))
+        rows = plans.order_by("started_on", "pk").values_list("started_on", "ended_on")
+        return [(start, end) for start, end in rows if start is not None]
 
 
 # Review deadlines: the next one is the plan's next review conference.

@@ -53,9 +53,16 @@ def background_information(child: Person) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if household:
         values["household"] = "\n".join(household)
-    school = Enrolment.objects.current(on).filter(child=child).order_by("-started_on", "-pk").first()
-    if school is not None:
-        values["school_or_setting"] = school.school_id
+    school_id = (
+        Enrolment.objects.current(on)
+        .filter(child=child)
+        .order_by("-started_on", "-pk")
+        # The manager is typed by the queryset it shares with Involvement.
+        .values_list("school_id", flat=True)  # type: ignore[misc]
+        .first()
+    )
+    if school_id is not None:
+        values["school_or_setting"] = school_id
     communication = f"First language: {child.first_language or 'not recorded'}"
     if child.interpreter_needed:
         communication += "; interpreter needed"
