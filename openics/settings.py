@@ -287,6 +287,17 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "openics.core.models.OrganisationKind",
         "PartEnum": "openics.core.roles.Part",
         "CategoryOfAbuseEnum": "openics.records.codes.CategoryOfAbuse",
+        "MeetingKindEnum": "openics.meetings.models.MeetingKind",
+        "ParticipantKindEnum": "openics.meetings.models.ParticipantKind",
+        "FollowUpKindEnum": "openics.schools.codes.FollowUpKind",
+        "AllegationEntryKindEnum": "openics.schools.codes.AllegationEntryKind",
+        "PlanLevelEnum": "openics.plans.models.Level",
+        "SafeguardingLevelOfNeedEnum": "openics.safeguarding.codes.LevelOfNeed",
+        "TrainingLevelEnum": "openics.schools.codes.TrainingLevel",
+        "TriageOutcomeEnum": "openics.safeguarding.codes.TriageOutcome",
+        "AllegationOutcomeEnum": "openics.schools.codes.AllegationOutcome",
+        "DeliveryMethodEnum": "openics.meetings.models.DeliveryMethod",
+        "NotificationMethodEnum": "openics.schools.codes.NotificationMethod",
     },
 }
 

@@ -57,7 +57,7 @@ def _refusal(refusal: actions.PlanRefused) -> Response:
     return Response({"detail": refusal.message}, status=refusal.status)
 
 
-class VersionSerializer(serializers.ModelSerializer[PlanVersion]):
+class PlanVersionSerializer(serializers.ModelSerializer[PlanVersion]):
     estimated_cost_pence = serializers.SerializerMethodField()
 
     class Meta:
@@ -86,7 +86,7 @@ class VersionSerializer(serializers.ModelSerializer[PlanVersion]):
         return total_cost_pence(obj.content)
 
 
-class ReviewSerializer(serializers.ModelSerializer[PlanReview]):
+class PlanReviewSerializer(serializers.ModelSerializer[PlanReview]):
     class Meta:
         model = PlanReview
         fields = [
@@ -108,8 +108,8 @@ class ReviewSerializer(serializers.ModelSerializer[PlanReview]):
 
 class PlanSerializer(serializers.ModelSerializer[Plan]):
     title = serializers.CharField(read_only=True)
-    versions = VersionSerializer(many=True, read_only=True)
-    reviews = ReviewSerializer(many=True, read_only=True)
+    versions = PlanVersionSerializer(many=True, read_only=True)
+    reviews = PlanReviewSerializer(many=True, read_only=True)
 
     class Meta:
         model = Plan
@@ -132,14 +132,14 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
         read_only_fields = fields
 
 
-class LevelSerializer(serializers.ModelSerializer[LevelOfNeed]):
+class PlanLevelSerializer(serializers.ModelSerializer[LevelOfNeed]):
     class Meta:
         model = LevelOfNeed
         fields = ["id", "child", "level", "stage", "decided_on", "reason", "decided_by", "review", "created_at"]
         read_only_fields = ["id", "child", "decided_by", "review", "created_at"]
 
 
-class StartSerializer(serializers.Serializer[Any]):
+class PlanStartSerializer(serializers.Serializer[Any]):
     plan_type = serializers.ChoiceField(choices=[])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -147,27 +147,27 @@ class StartSerializer(serializers.Serializer[Any]):
         self.fields["plan_type"].choices = list(all_plan_types())  # type: ignore[attr-defined]
 
 
-class DraftSerializer(serializers.Serializer[Any]):
+class PlanDraftSerializer(serializers.Serializer[Any]):
     """The counter the edit started from, and the whole content of the draft."""
 
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     content = serializers.DictField(child=serializers.JSONField(), allow_empty=True)
 
 
-class NewVersionSerializer(serializers.Serializer[Any]):
+class PlanNewVersionSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=5000)
 
 
-class AgreeSerializer(serializers.Serializer[Any]):
+class PlanAgreeSerializer(serializers.Serializer[Any]):
     agreed_on = serializers.DateField()
     next_review_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class EndorseSerializer(serializers.Serializer[Any]):
+class PlanEndorseSerializer(serializers.Serializer[Any]):
     comments = serializers.CharField(max_length=10_000)
 
 
-class OutcomeReviewSerializer(serializers.Serializer[Any]):
+class PlanOutcomeReviewSerializer(serializers.Serializer[Any]):
     outcome = serializers.UUIDField()
     happened = serializers.CharField(max_length=20_000)
     progress = serializers.ChoiceField(choices=Progress.choices)
@@ -178,18 +178,18 @@ class OutcomeReviewSerializer(serializers.Serializer[Any]):
     )
 
 
-class ReviewCreateSerializer(serializers.Serializer[Any]):
+class PlanReviewCreateSerializer(serializers.Serializer[Any]):
     review_date = serializers.DateField()
     held_at = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     attended = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
-    outcomes = OutcomeReviewSerializer(many=True)
+    outcomes = PlanOutcomeReviewSerializer(many=True)
     decision = serializers.ChoiceField(choices=ReviewDecision.choices)
     decision_reason = serializers.CharField(max_length=10_000)
     next_review_on = serializers.DateField(required=False, allow_null=True, default=None)
     late_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class LevelCreateSerializer(serializers.Serializer[Any]):
+class PlanLevelCreateSerializer(serializers.Serializer[Any]):
     level = serializers.ChoiceField(choices=Level.choices)
     stage = serializers.ChoiceField(choices=Stage.choices, required=False, allow_null=True, default=None)
     decided_on = serializers.DateField()
@@ -216,11 +216,11 @@ class ChildPlanViewSet(viewsets.ViewSet):
         child = access_child(_user(request), child_id, part=Part.PLANS)
         return Response(PlanSerializer(_plans_of(child), many=True).data)
 
-    @extend_schema(request=StartSerializer, responses={201: PlanSerializer})
+    @extend_schema(request=PlanStartSerializer, responses={201: PlanSerializer})
     def create(self, request: Request, child_id: str) -> Response:
         user = _user(request)
         child = access_child(user, child_id, for_write=True, part=Part.PLANS)
-        serializer = StartSerializer(data=request.data)
+        serializer = PlanStartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ptype = get_plan_type(serializer.validated_data["plan_type"])
         child = access_child(user, child_id, for_write=True, part=ptype.part)
@@ -251,23 +251,23 @@ class PlanViewSet(viewsets.ViewSet):
         audit.record("view", user=_user(request), obj=plan, child_id=plan.child_id)
         return Response(PlanSerializer(plan).data)
 
-    @extend_schema(request=NewVersionSerializer, responses={201: VersionSerializer})
+    @extend_schema(request=PlanNewVersionSerializer, responses={201: PlanVersionSerializer})
     @action(detail=True, methods=["post"])
     def versions(self, request: Request, pk: str) -> Response:
         plan = self._plan(request, pk, for_write=True)
-        serializer = NewVersionSerializer(data=request.data)
+        serializer = PlanNewVersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             version = actions.do_new_version(plan, actor=_user(request), reason=serializer.validated_data["reason"])
         except actions.PlanRefused as refusal:
             return _refusal(refusal)
-        return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+        return Response(PlanVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReviewCreateSerializer, responses={201: ReviewSerializer})
+    @extend_schema(request=PlanReviewCreateSerializer, responses={201: PlanReviewSerializer})
     @action(detail=True, methods=["post"])
     def reviews(self, request: Request, pk: str) -> Response:
         plan = self._plan(request, pk, for_write=True)
-        serializer = ReviewCreateSerializer(data=request.data)
+        serializer = PlanReviewCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
         outcomes = [{**o, "outcome": str(o["outcome"])} for o in d["outcomes"]]
@@ -286,7 +286,7 @@ class PlanViewSet(viewsets.ViewSet):
             )
         except actions.PlanRefused as refusal:
             return _refusal(refusal)
-        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+        return Response(PlanReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
 class PlanVersionViewSet(viewsets.ViewSet):
@@ -306,18 +306,18 @@ class PlanVersionViewSet(viewsets.ViewSet):
 
     def _answer(self, version: PlanVersion, code: int = status.HTTP_200_OK) -> Response:
         version.refresh_from_db()
-        return Response(VersionSerializer(version).data, status=code)
+        return Response(PlanVersionSerializer(version).data, status=code)
 
-    @extend_schema(responses=VersionSerializer)
+    @extend_schema(responses=PlanVersionSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         version = self._version(request, pk)
         audit.record("view", user=_user(request), obj=version, child_id=version.plan.child_id)
-        return Response(VersionSerializer(version).data)
+        return Response(PlanVersionSerializer(version).data)
 
-    @extend_schema(request=DraftSerializer, responses=VersionSerializer)
+    @extend_schema(request=PlanDraftSerializer, responses=PlanVersionSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         version = self._version(request, pk, for_write=True)
-        serializer = DraftSerializer(data=request.data)
+        serializer = PlanDraftSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             # StaleEdit becomes 409 and a Django ValidationError 400 in openics.api.errors.
@@ -331,11 +331,11 @@ class PlanVersionViewSet(viewsets.ViewSet):
             return _refusal(refusal)
         return self._answer(version)
 
-    @extend_schema(request=AgreeSerializer, responses=VersionSerializer)
+    @extend_schema(request=PlanAgreeSerializer, responses=PlanVersionSerializer)
     @action(detail=True, methods=["post"])
     def agree(self, request: Request, pk: str) -> Response:
         version = self._version(request, pk, for_write=True)
-        serializer = AgreeSerializer(data=request.data)
+        serializer = PlanAgreeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             version = actions.do_agree(
@@ -348,11 +348,11 @@ class PlanVersionViewSet(viewsets.ViewSet):
             return _refusal(refusal)
         return self._answer(version)
 
-    @extend_schema(request=EndorseSerializer, responses=VersionSerializer)
+    @extend_schema(request=PlanEndorseSerializer, responses=PlanVersionSerializer)
     @action(detail=True, methods=["post"])
     def endorse(self, request: Request, pk: str) -> Response:
         version = self._version(request, pk, for_write=True)
-        serializer = EndorseSerializer(data=request.data)
+        serializer = PlanEndorseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             version = actions.do_endorse(version, actor=_user(request), comments=serializer.validated_data["comments"])
@@ -367,20 +367,20 @@ class ChildLevelOfNeedViewSet(viewsets.ViewSet):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=LevelSerializer(many=True))
+    @extend_schema(responses=PlanLevelSerializer(many=True))
     def list(self, request: Request, child_id: str) -> Response:
         child = access_child(_user(request), child_id, part=Part.PLANS)
         rows = LevelOfNeed.objects.filter(child=child).order_by("decided_on", "pk")
-        return Response(LevelSerializer(rows, many=True).data)
+        return Response(PlanLevelSerializer(rows, many=True).data)
 
-    @extend_schema(request=LevelCreateSerializer, responses={201: LevelSerializer})
+    @extend_schema(request=PlanLevelCreateSerializer, responses={201: PlanLevelSerializer})
     def create(self, request: Request, child_id: str) -> Response:
         user = _user(request)
         child = access_child(user, child_id, for_write=True, part=Part.PLANS)
-        serializer = LevelCreateSerializer(data=request.data)
+        serializer = PlanLevelCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
         row = actions.do_record_level_of_need(
             child, actor=user, level=d["level"], stage=d["stage"], decided_on=d["decided_on"], reason=d["reason"]
         )
-        return Response(LevelSerializer(row).data, status=status.HTTP_201_CREATED)
+        return Response(PlanLevelSerializer(row).data, status=status.HTTP_201_CREATED)
