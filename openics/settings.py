@@ -292,6 +292,7 @@ SPECTACULAR_SETTINGS = {
         "FollowUpKindEnum": "openics.schools.codes.FollowUpKind",
         "AllegationEntryKindEnum": "openics.schools.codes.AllegationEntryKind",
         "PlanLevelEnum": "openics.plans.models.Level",
+        "EvidenceKindEnum": "openics.plans.models.EvidenceKind",
         "SafeguardingLevelOfNeedEnum": "openics.safeguarding.codes.LevelOfNeed",
         "TrainingLevelEnum": "openics.schools.codes.TrainingLevel",
         "TriageOutcomeEnum": "openics.safeguarding.codes.TriageOutcome",

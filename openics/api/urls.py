@@ -10,8 +10,10 @@ from openics.casework import api as casework_api
 from openics.core import api as core_api
 from openics.meetings import api as meetings_api
 from openics.plans import api as plans_api
+from openics.plans import oneplan_api
 from openics.records import api as records_api
 from openics.safeguarding import api as safeguarding_api
+from openics.safeguarding import transfer_api as safeguarding_transfer_api
 from openics.schools import api as schools_api
 
 # SimpleRouter: no browsable root and no format-suffix variants, so every
@@ -27,9 +29,16 @@ router.register(plans_api.CHILD_PLANS, plans_api.ChildPlanViewSet, basename="api
 router.register(plans_api.CHILD_LEVELS, plans_api.ChildLevelOfNeedViewSet, basename="api-child-level-of-need")
 router.register("plans", plans_api.PlanViewSet, basename="api-plan")
 router.register("plan-versions", plans_api.PlanVersionViewSet, basename="api-plan-version")
+router.register("one-plans", oneplan_api.OnePlanViewSet, basename="api-one-plan")
+router.register(oneplan_api.CHILD_EHC_REQUESTS, oneplan_api.ChildEhcRequestViewSet, basename="api-child-ehc-request")
+router.register("ehc-requests", oneplan_api.EhcRequestViewSet, basename="api-ehc-request")
 router.register(meetings_api.CHILD_MEETINGS, meetings_api.ChildMeetingViewSet, basename="api-child-meeting")
 router.register("meetings", meetings_api.MeetingViewSet, basename="api-meeting")
 router.register("safeguarding/concerns", safeguarding_api.ConcernViewSet, basename="api-concern")
+router.register("safeguarding/transfers", safeguarding_transfer_api.FileTransferViewSet, basename="api-cp-transfer")
+router.register(
+    "safeguarding/file-requests", safeguarding_transfer_api.FileRequestViewSet, basename="api-cp-file-request"
+)
 router.register("schools/attendance-imports", schools_api.AttendanceImportViewSet, basename="api-attendance-import")
 router.register("schools/training", schools_api.TrainingViewSet, basename="api-training")
 router.register("allegations", schools_api.AllegationViewSet, basename="api-allegation")

@@ -11,6 +11,8 @@ import hashlib
 import json
 from typing import Any
 
+from django.db import models
+
 from openics.core.models import (
     Address,
     ChronologyEntry,
@@ -51,6 +53,8 @@ def _rows(values: Any) -> list[list[Any]]:
 
 def canonical_snapshot() -> dict[str, list[list[Any]]]:
     """Every demo table as sorted rows of natural values."""
+    from openics.meetings.models import Meeting
+    from openics.plans.models import LevelOfNeed, PlanReview, PlanVersion
     from openics.records.models import CaseRecord
     from openics.timescales.models import Deadline
 
@@ -141,6 +145,41 @@ def canonical_snapshot() -> dict[str, list[list[Any]]]:
             for c, *rest in Deadline.objects.values_list(
                 "child", "rule_id", "trigger_date", "due_date", "met_on", "late_reason"
             ).iterator(chunk_size=5000)
+        ),
+        # Plans and meetings (the "records.plans" and "records.plans.meetings"
+        # extensions); content keys are random UUIDs, so only its aim.
+        "plan_versions": _rows(
+            (people[c], pt, ps, start, end, nr, n, st, users[by], users.get(ab, ""), users.get(eb, ""), on, aim)
+            for c, pt, ps, start, end, nr, n, st, by, ab, eb, on, aim in PlanVersion.objects.values_list(
+                "plan__child",
+                "plan__plan_type",
+                "plan__status",
+                "plan__started_on",
+                "plan__ended_on",
+                "plan__next_review_on",
+                "number",
+                "status",
+                "created_by",
+                "agreed_by",
+                "endorsed_by",
+                "agreed_on",
+                "content__aim",
+            )
+        ),
+        "plan_reviews": _rows(
+            (people[c], *rest)
+            for c, *rest in PlanReview.objects.values_list(
+                "plan__child", "plan__plan_type", "review_date", "decision", "next_review_on"
+            )
+        ),
+        "levels_of_need": _rows(
+            (people[c], *rest) for c, *rest in LevelOfNeed.objects.values_list("child", "level", "stage", "decided_on")
+        ),
+        "meetings": _rows(
+            (people[c], kind, status, starts, users.get(chair, ""), n)
+            for c, kind, status, starts, chair, n in Meeting.objects.annotate(
+                n=models.Count("participants")
+            ).values_list("child", "kind", "status", "starts_at", "chair", "n")
         ),
     }
 

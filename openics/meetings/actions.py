@@ -29,6 +29,7 @@ from openics.records.actions import RecordRefused
 from . import ics
 from .models import (
     KIND_PART,
+    REVIEW_KINDS,
     AgencyReport,
     Attendance,
     ChildParticipation,
@@ -618,3 +619,81 @@ def distribution_for(document: models.Model) -> models.QuerySet[Distribution]:
     return Distribution.objects.filter(
         content_type=ContentType.objects.get_for_model(document), object_id=document.pk
     ).select_related("by")
+
+
+# ---------------------------------------------------------------- plan reviews held at a meeting
+
+
+def check_review_meeting(meeting: Meeting, plan: Any) -> None:
+    """Refuse unless `meeting` can hold the review of `plan`: a held review
+    meeting about the plan's child, for this plan (or none), not yet used."""
+    if meeting.child_id != plan.child_id:
+        raise MeetingRefused("This meeting is about another child.", status=409)
+    if meeting.kind not in REVIEW_KINDS:
+        raise MeetingRefused("Only a review meeting can hold the review of a plan.", status=409)
+    if meeting.status != MeetingStatus.HELD:
+        raise MeetingRefused("Record the meeting before recording the review it held.", status=409)
+    if meeting.plan_id is not None and meeting.plan_id != plan.pk:
+        raise MeetingRefused("This meeting was about another plan.", status=409)
+    if meeting.plan_review_id is not None:
+        raise MeetingRefused("The review held at this meeting is already recorded.", status=409)
+
+
+def review_prefill(meeting: Meeting) -> dict[str, Any]:
+    """What the plan review form starts with when recorded from `meeting`."""
+    attended = [
+        ", ".join(
+            part
+            for part in (
+                p.display_name,
+                p.role or ("" if p.kind == ParticipantKind.PROFESSIONAL else str(p.get_kind_display())),
+                p.agency,
+            )
+            if part
+        )
+        for p in meeting.participants.select_related("user")
+        if p.attendance == Attendance.ATTENDED
+    ]
+    return {
+        "review_date": timezone.localdate(meeting.starts_at),
+        "held_at": meeting.place[:200],
+        "attended": "\n".join(attended),
+    }
+
+
+def review_meetings(plan: Any) -> models.QuerySet[Meeting]:
+    """Held review meetings about the plan's child that could hold its review:
+    after the day the plan started (the meeting that made it is not its review)."""
+    meetings = Meeting.objects.filter(
+        child_id=plan.child_id, kind__in=REVIEW_KINDS, status=MeetingStatus.HELD, plan_review__isnull=True
+    ).filter(models.Q(plan=plan) | models.Q(plan__isnull=True))
+    if plan.started_on:
+        start = dt.datetime.combine(plan.started_on + dt.timedelta(days=1), dt.time.min)
+        meetings = meetings.filter(starts_at__gte=timezone.make_aware(start))
+    return meetings.order_by("-starts_at", "-pk")
+
+
+def do_record_review_from_meeting(meeting: Meeting, plan: Any, *, actor: User, **review: Any) -> Any:
+    """Record the review of `plan` the meeting held (the plans engine's
+    `do_record_review`, same arguments) and link the meeting to it, in one
+    transaction: a refused or invalid review links nothing."""
+    from openics.plans.actions import do_record_review
+
+    with transaction.atomic():
+        current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        check_review_meeting(current, plan)
+        recorded = do_record_review(plan, actor=actor, **review)
+        current.plan_review = recorded
+        fields = ["plan_review"]
+        if current.plan_id is None:
+            current.plan = plan
+            fields.append("plan")
+        _bump(current, fields)
+        audit.record(
+            "link_plan_review",
+            user=actor,
+            obj=current,
+            child_id=current.child_id,
+            detail={"plan": plan.pk, "review": recorded.pk},
+        )
+    return recorded

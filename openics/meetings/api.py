@@ -110,6 +110,7 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
             "kind",
             "part",
             "plan",
+            "plan_review",
             "title",
             "starts_at",
             "ends_at",

@@ -20,3 +20,4 @@ class MeetingsConfig(AppConfig):
 
         register_merge_model("meetings", "meetings.Meeting")
         register_merge_model("distributions", "meetings.Distribution")
+        from . import demo  # noqa: F401  (registers the demo extension)

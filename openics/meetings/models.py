@@ -52,6 +52,12 @@ KIND_PART: dict[str, str] = {
 }
 
 
+# Kinds of meeting that can hold the review of a plan.
+REVIEW_KINDS: frozenset[str] = frozenset(
+    {MeetingKind.REVIEW_PLANNING, MeetingKind.STAGE_REVIEW, MeetingKind.ONE_PLAN_REVIEW}
+)
+
+
 class MeetingMode(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
     VIDEO = "video", _("Video call")
@@ -91,6 +97,10 @@ class Meeting(models.Model):
     kind = models.CharField(max_length=30, choices=MeetingKind.choices)
     part = models.CharField(max_length=30, choices=Part.choices)
     plan = models.ForeignKey("plans.Plan", null=True, blank=True, on_delete=models.PROTECT, related_name="meetings")
+    # The plan review this meeting held, once it is recorded from the meeting.
+    plan_review = models.ForeignKey(
+        "plans.PlanReview", null=True, blank=True, on_delete=models.PROTECT, related_name="meetings"
+    )
     title = models.CharField(max_length=200, blank=True)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -131,6 +141,10 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=~Q(child_participation="not_invited") | ~Q(child_participation_note=""),
                 name="meetings_not_invited_has_reason",
+            ),
+            # A review is held at one meeting.
+            models.UniqueConstraint(
+                fields=["plan_review"], condition=Q(plan_review__isnull=False), name="meetings_one_meeting_per_review"
             ),
         ]
 

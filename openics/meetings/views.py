@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from openics.core.views import child_context
 
 from . import actions
 from .forms import CancelForm, DistributionForm, InviteForm, MeetingForm, ParticipantForm, RecordForm, SendRecordForm
-from .models import Attendance, Meeting, MeetingStatus, Participant
+from .models import REVIEW_KINDS, Attendance, Meeting, MeetingStatus, Participant
 
 MEETING_PARTS = (Part.PLANS, Part.SOCIAL_CARE)
 
@@ -39,7 +40,7 @@ def meeting_for(user: User, meeting_id: int | str, *, for_write: bool = False) -
         raise Http404 from None
     if not 0 < pk <= MAX_ID:
         raise Http404
-    meeting = Meeting.objects.select_related("chair", "created_by", "plan").filter(pk=pk).first()
+    meeting = Meeting.objects.select_related("chair", "created_by", "plan", "plan_review").filter(pk=pk).first()
     if meeting is None:
         raise Http404
     meeting.child = access_child(user, meeting.child_id, for_write=for_write, part=meeting.part)
@@ -158,8 +159,21 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         actions=list(meeting.actions.all()),
         reports=list(meeting.reports.all()),
         copies=actions.distribution_for(meeting).count(),
+        review_plans=_plans_to_review(meeting),
     )
     return render(request, "meetings/detail.html", context)
+
+
+def _plans_to_review(meeting: Meeting) -> list[Any]:
+    """Active plans whose review this held review meeting could record."""
+    from openics.plans.models import Plan, PlanStatus
+
+    if meeting.kind not in REVIEW_KINDS or meeting.status != MeetingStatus.HELD or meeting.plan_review_id:
+        return []
+    plans = Plan.objects.filter(child_id=meeting.child_id, part=meeting.part, status=PlanStatus.ACTIVE)
+    if meeting.plan_id:
+        plans = plans.filter(pk=meeting.plan_id)
+    return list(plans.order_by("-started_on", "-pk"))
 
 
 @login_required
@@ -425,3 +439,32 @@ def meeting_distribution(request: HttpRequest, meeting_id: int) -> HttpResponse:
         _context(request, meeting, form=form, rows=rows),
         status=400 if form.errors else 200,
     )
+
+
+# ------------------------------------------------ the plan review a meeting held
+# Used by the plans engine's review page (plans.views.plan_review).
+
+MeetingRefused = actions.MeetingRefused
+review_prefill = actions.review_prefill
+
+
+def review_meeting(user: User, plan: Any, meeting_id: str | None) -> Meeting | None:
+    """The meeting named in `?meeting=`, checked for writing through its
+    child (404 alike for missing and forbidden) and able to hold the plan's
+    review (`MeetingRefused` says why not); None when none is named."""
+    if not meeting_id:
+        return None
+    meeting = meeting_for(user, meeting_id, for_write=True)
+    actions.check_review_meeting(meeting, plan)
+    return meeting
+
+
+def review_meetings_for(user: User, plan: Any) -> list[Meeting]:
+    """Held review meetings that could hold this plan's review; the caller
+    has already opened the plan's child for writing in the plan's part."""
+    return list(actions.review_meetings(plan).filter(part=plan.part))
+
+
+def record_review_from(meeting: Meeting) -> Any:
+    """`do_record_review` bound to the meeting that held the review."""
+    return functools.partial(actions.do_record_review_from_meeting, meeting)

@@ -26,6 +26,7 @@ from openics.core.access import MAX_ID, access_child
 from openics.core.api import ID_PATTERN
 from openics.core.models import User
 from openics.core.roles import Part
+from openics.meetings.models import DeliveryMethod, Distribution
 
 from . import actions
 from .content import total_cost_pence
@@ -289,6 +290,23 @@ class PlanViewSet(viewsets.ViewSet):
         return Response(PlanReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
+class PlanCopySerializer(serializers.ModelSerializer[Distribution]):
+    class Meta:
+        model = Distribution
+        fields = ["id", "recipient", "method", "address", "language", "withheld", "withheld_reason", "at", "by"]
+        read_only_fields = fields
+
+
+class PlanCopyCreateSerializer(serializers.Serializer[Any]):
+    recipient = serializers.CharField(max_length=200)
+    method = serializers.ChoiceField(choices=DeliveryMethod.choices, required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    # Blank: the main carer's or the child's language (English when neither is printed).
+    language = serializers.ChoiceField(choices=["en-gb", "cy", "pl"], required=False, allow_blank=True, default="")
+    withheld = serializers.BooleanField(required=False, default=False)
+    withheld_reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
 class PlanVersionViewSet(viewsets.ViewSet):
     """One version of a plan: read it, save the draft, agree, endorse."""
 
@@ -359,6 +377,34 @@ class PlanVersionViewSet(viewsets.ViewSet):
         except actions.PlanRefused as refusal:
             return _refusal(refusal)
         return self._answer(version)
+
+    @extend_schema(methods=["GET"], responses=PlanCopySerializer(many=True))
+    @extend_schema(methods=["POST"], request=PlanCopyCreateSerializer, responses=PlanCopySerializer)
+    @action(detail=True, methods=["get", "post"])
+    def copies(self, request: Request, pk: str) -> Response:
+        """Copies of an agreed version for the family: list, or record one
+        (email sends the PDF through the outbox; withheld needs a reason)."""
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from .pdf import check_copyable, copies_of, do_give_copy, preferred_language
+
+        version = self._version(request, pk, for_write=request.method == "POST")
+        try:
+            check_copyable(version)
+        except actions.PlanRefused as refusal:
+            return _refusal(refusal)
+        if request.method == "GET":
+            audit.record("view", user=_user(request), obj=version, child_id=version.plan.child_id)
+            return Response(PlanCopySerializer(copies_of(version), many=True).data)
+        serializer = PlanCopyCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data["language"] = data["language"] or preferred_language(version.plan.child)
+        try:
+            row = do_give_copy(version, actor=_user(request), **data)
+        except DjangoValidationError as error:
+            return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        return Response(PlanCopySerializer(row).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(list=extend_schema(parameters=[CHILD_ID]), create=extend_schema(parameters=[CHILD_ID]))

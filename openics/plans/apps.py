@@ -20,8 +20,12 @@ class PlansConfig(AppConfig):
         register_kind("plan_reviewed", _("Plan reviewed"))
         register_kind("plan_ended", _("Plan ended"))
         register_kind("level_of_need", _("Level of need decided"))
+        register_kind("ehc_requested", _("EHC needs assessment requested"))
+        register_kind("ehc_step", _("EHC needs assessment step"))
         # A merge of duplicate children moves their plans and levels of need.
         register_merge_model("plans", "plans.Plan")
         register_merge_model("levels_of_need", "plans.LevelOfNeed")
+        register_merge_model("ehc_requests", "plans.EhcRequest")
         # A broken plan-type file stops start-up, not the first page using it.
         all_plan_types()
+        from . import demo  # noqa: F401  (registers the demo extension)

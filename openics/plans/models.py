@@ -226,3 +226,129 @@ class LevelOfNeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level} (stage {self.stage}) from {self.decided_on}"
+
+
+# ---------------------------------------------------------------- SEND One Planning
+#
+# A One Plan (plan type `one-plan`) runs the Assess, Plan, Do, Review cycle.
+# The plan and its reviews are the engine's own rows; One Planning adds the
+# evidence gathered to assess, the log of what was delivered, and the
+# escalation to an EHC needs assessment.  See openics/plans/oneplan.py.
+
+
+class EvidenceKind(models.TextChoices):
+    PARENT = "parent", _("Views of the parents or carers")
+    CHILD = "child", _("Views of the child or young person")
+    PRACTITIONER = "practitioner", _("Evidence from a practitioner working with the child")
+    EDUCATIONAL_PSYCHOLOGIST = "educational_psychologist", _("Advice from an educational psychologist")
+    SOCIAL_WORKER = "social_worker", _("Advice from a social worker")
+    HEALTH = "health", _("Advice from a health practitioner")
+
+
+class OnePlanEvidence(models.Model):
+    """Assess: one view, piece of evidence or advice attached to a One Plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="evidence")
+    kind = models.CharField(max_length=30, choices=EvidenceKind.choices)
+    given_by = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True)
+    given_on = models.DateField()
+    summary = models.TextField()
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "given_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.given_by} on {self.given_on}"
+
+
+class DeliveredBy(models.TextChoices):
+    TEACHER = "teacher", _("Teacher")
+    KEY_WORKER = "key_worker", _("Key worker")
+    SENCO = "senco", _("SENCo")
+    HEALTH = "health", _("Health practitioner")
+    HOME = "home", _("At home")
+
+
+class DeliveryLogEntry(models.Model):
+    """Do: what was done to deliver the plan, by whom, for which target."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="delivery_log")
+    delivered_by = models.CharField(max_length=20, choices=DeliveredBy.choices)
+    who = models.CharField(max_length=200)
+    delivered_on = models.DateField()
+    # The stable key of the target in the plan's outcomes (it survives new versions).
+    target_key = models.CharField(max_length=64, blank=True)
+    what_was_done = models.TextField()
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "-delivered_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_delivered_by_display()} on {self.delivered_on}"
+
+
+class EhcRequester(models.TextChoices):
+    PARENT = "parent", _("A parent")
+    YOUNG_PERSON = "young_person", _("The young person")
+    SCHOOL = "school", _("The school or setting")
+    OTHER = "other", _("Someone else")
+
+
+class EhcStatus(models.TextChoices):
+    AWAITING_DECISION = "awaiting_decision", _("Awaiting the decision whether to assess")
+    ASSESSING = "assessing", _("Assessing")
+    NOT_ASSESSING = "not_assessing", _("Decided not to assess")
+    DRAFT_ISSUED = "draft_issued", _("Draft plan issued")
+    PLAN_ISSUED = "plan_issued", _("Final EHC plan issued")
+    NO_PLAN = "no_plan", _("Decided not to issue a plan")
+
+
+class EhcRequest(models.Model):
+    """A request for an Education, Health and Care needs assessment and
+    each statutory step after it; deadlines are `Deadline` rows."""
+
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="ehc_requests")
+    one_plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="ehc_requests")
+    requested_by = models.CharField(max_length=20, choices=EhcRequester.choices)
+    requester_name = models.CharField(max_length=200, blank=True)
+    received_on = models.DateField()
+    evidence = models.TextField()
+    status = models.CharField(max_length=20, choices=EhcStatus.choices, default=EhcStatus.AWAITING_DECISION)
+    decision_on = models.DateField(null=True, blank=True)
+    decision_reasons = models.TextField(blank=True)
+    # Not to assess: when the family was told.
+    decision_notified_on = models.DateField(null=True, blank=True)
+    advice_requested_on = models.DateField(null=True, blank=True)
+    advice_received_on = models.DateField(null=True, blank=True)
+    draft_issued_on = models.DateField(null=True, blank=True)
+    final_issued_on = models.DateField(null=True, blank=True)
+    no_plan_notified_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["child", "-received_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision_on__isnull=True) | Q(decision_on__gte=models.F("received_on")),
+                name="plans_ehc_decision_after_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(final_issued_on__isnull=True) | Q(final_issued_on__gte=models.F("received_on")),
+                name="plans_ehc_final_after_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"EHC needs assessment request {self.pk} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (EhcStatus.AWAITING_DECISION, EhcStatus.ASSESSING, EhcStatus.DRAFT_ISSUED)

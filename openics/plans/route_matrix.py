@@ -70,6 +70,13 @@ def _agreed_cin_version_id(w: Any) -> int:
     return int(_agreed(w, "cin-plan").pk)
 
 
+def _agreed_version_id(w: Any) -> int:
+    return int(_agreed(w).pk)
+
+
+_COPY_BY_HAND = {"recipient": "Amy's mother", "method": "hand", "language": "cy"}
+
+
 def _reviewed_id(w: Any) -> int:
     from openics.plans.actions import do_record_review
     from openics.plans.models import Plan
@@ -222,6 +229,27 @@ ROUTES: dict[str, list[Case]] = {
             kwargs={"version_id": _agreed_cin_version_id},
             data={"comments": "Plan meets the child's needs"},
             expect=_answers(ENDORSERS, 302, ("sam_sw", "tara_ta")),
+        ),
+    ],
+    # Copies for the family (plans/pdf_views.py): the PDF and the list of copies.
+    "plan-version-pdf": [Case(kwargs={"version_id": _agreed_version_id}, expect=ok_for(PLAN_READERS))],
+    "plan-version-copies": [
+        Case(kwargs={"version_id": _agreed_version_id}, expect=ok_for(PLAN_READERS)),
+        Case(
+            method="post",
+            kwargs={"version_id": _agreed_version_id},
+            data=_COPY_BY_HAND,
+            expect=ok_for(PLAN_READERS, 302),
+        ),
+    ],
+    "api-plan-version-copies": [
+        Case(kwargs={"pk": _agreed_version_id}, expect=ok_for(PLAN_READERS), anonymous=ANON),
+        Case(
+            method="post",
+            kwargs={"pk": _agreed_version_id},
+            data=_COPY_BY_HAND,
+            expect=ok_for(PLAN_READERS, 201),
+            anonymous=ANON,
         ),
     ],
     "api-child-plan-list": [

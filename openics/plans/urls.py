@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import pdf_views, views
 
 urlpatterns = [
+    path("", include("openics.plans.oneplan_urls")),
     path("children/<int:child_id>/plans/", views.child_plans, name="child-plans"),
     path("children/<int:child_id>/plans/start/", views.start_plan, name="plan-start"),
     path("children/<int:child_id>/level-of-need/", views.child_level_of_need, name="child-level-of-need"),
@@ -17,4 +18,6 @@ urlpatterns = [
     path("plan-versions/<int:version_id>/agree/", views.version_agree, name="plan-version-agree"),
     path("plan-versions/<int:version_id>/endorse/", views.version_endorse, name="plan-version-endorse"),
     path("plan-reviews/<int:review_id>/", views.review_detail, name="plan-review-detail"),
+    path("plan-versions/<int:version_id>/pdf/", pdf_views.version_pdf, name="plan-version-pdf"),
+    path("plan-versions/<int:version_id>/copies/", pdf_views.version_copies, name="plan-version-copies"),
 ]

@@ -424,11 +424,24 @@ def plan_review(request: HttpRequest, plan_id: int) -> HttpResponse:
         )
     mode = review_mode(plan, user)
     outcomes = list(current.content.get("outcomes") or [])
-    form = ReviewForm(request.POST if request.method == "POST" else None, outcomes=outcomes, agreed_review=mode.agreed)
+    # The review may be recorded from the meeting that held it (?meeting=ID).
+    from openics.meetings import views as meeting_views
+
+    try:
+        meeting = meeting_views.review_meeting(user, plan, request.GET.get("meeting"))
+    except meeting_views.MeetingRefused as refusal:
+        return _refused(request, plan, refusal)  # type: ignore[arg-type]
+    form = ReviewForm(
+        request.POST if request.method == "POST" else None,
+        outcomes=outcomes,
+        agreed_review=mode.agreed,
+        initial=meeting_views.review_prefill(meeting) if meeting else None,
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        record = actions.do_record_review if meeting is None else meeting_views.record_review_from(meeting)
         try:
-            review = actions.do_record_review(
+            review = record(
                 plan,
                 actor=user,
                 review_date=d["review_date"],
@@ -440,8 +453,8 @@ def plan_review(request: HttpRequest, plan_id: int) -> HttpResponse:
                 next_review_on=d.get("next_review_on"),
                 late_reason=d["late_reason"],
             )
-        except actions.PlanRefused as refusal:
-            return _refused(request, plan, refusal)
+        except (actions.PlanRefused, meeting_views.MeetingRefused) as refusal:
+            return _refused(request, plan, refusal)  # type: ignore[arg-type]
         except ValidationError as error:
             for name, texts in error.message_dict.items():
                 form.add_error(name if name in form.fields else None, texts[0])
@@ -450,6 +463,7 @@ def plan_review(request: HttpRequest, plan_id: int) -> HttpResponse:
             return redirect("plan-review-detail", review_id=review.pk)
     context = child_context(request, plan.child)
     context.update({"plan": plan, "version": current, "form": form, "review_mode": mode.describe()})
+    context.update(meeting=meeting, review_meetings=[] if meeting else meeting_views.review_meetings_for(user, plan))
     return render(request, "plans/review.html", context, status=400 if form.errors else 200)
 
 

@@ -73,6 +73,16 @@ def _brother(w: Any) -> dict[str, Any]:
     return {"children": [ben.pk]}
 
 
+def _background(w: Any) -> int:
+    """A completed Background Information Record for Amy (records/copies.py)."""
+    from openics.records.actions import do_save_draft, do_start_record, do_submit
+
+    record = do_start_record(w.amy, actor=w.sam_sw, kind="background-information")
+    data = {"household": "Amy lives with Jo Carer."}
+    record = do_save_draft(record, actor=w.sam_sw, data=data, expected_version=record.version)
+    return do_submit(record, actor=w.sam_sw).pk
+
+
 def _answers(ok: tuple[str, ...], status: int, refused: tuple[str, ...]) -> dict[str, int]:
     """`ok` get `status`; `refused` (who may see but not do this) get 403."""
     return {**ok_for(refused, 403), **ok_for(ok, status)}
@@ -140,6 +150,17 @@ ROUTES: dict[str, list[Case]] = {
             kwargs={"record_id": _contact_draft},
             data={"action": "search", "q": "Example"},
             expect=_answers(COMPLETERS, 200, ENDORSERS),
+        ),
+    ],
+    # The record as PDF, and copies for the carers (records/copy_views.py).
+    "record-pdf": [Case(kwargs={"record_id": _draft}, expect=ok_for(SOCIAL_CARE_READERS))],
+    "record-copies": [
+        Case(kwargs={"record_id": _background}, expect=ok_for(SOCIAL_CARE_READERS)),
+        Case(
+            method="post",
+            kwargs={"record_id": _background},
+            data={"recipient": "other", "other_name": "Jo Carer", "method": "hand"},
+            expect=ok_for(SOCIAL_CARE_READERS, 302),
         ),
     ],
     "api-record-link": [

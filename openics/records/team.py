@@ -150,6 +150,34 @@ def team_deadlines(cases: TeamCases, team_ids: list[int]) -> list[tuple[int, int
     return [(pk, child, status) for pk, child, part, status in rows if part in parts_of.get(child, frozenset())]
 
 
+def team_plan_costs(cases: TeamCases, team_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per team: (children with an active plan, estimated cost in pence) of
+    the current agreed versions of the active plans of the teams' children,
+    in the parts the user may see.  One query, whatever the number of children."""
+    from openics.plans.content import total_cost_pence
+    from openics.plans.models import PlanStatus, PlanVersion, VersionStatus
+
+    rows = (
+        PlanVersion.objects.filter(
+            plan__status=PlanStatus.ACTIVE, plan__child_id__in=team_allocations(team_ids).values("child_id")
+        )
+        .exclude(status=VersionStatus.DRAFT)
+        .order_by("plan_id", "-number")
+        .values_list("plan_id", "plan__child_id", "plan__part", "content")
+    )
+    seen: set[int] = set()
+    costs: dict[int, int] = {}
+    children: dict[int, set[int]] = {}
+    for plan_id, child_id, part, content in rows:
+        if plan_id in seen or part not in cases.parts_of.get(child_id, frozenset()):
+            continue
+        seen.add(plan_id)
+        team_id = cases.team_of[child_id]
+        costs[team_id] = costs.get(team_id, 0) + total_cost_pence(content)
+        children.setdefault(team_id, set()).add(child_id)
+    return {team_id: (len(children[team_id]), cost) for team_id, cost in costs.items()}
+
+
 def _workers(team_ids: list[int], also: set[int]) -> list[WorkerRow]:
     """The teams' staff (current role in a team) and anyone else holding an
     allocation there, by name."""
@@ -261,7 +289,13 @@ def team_view(request: HttpRequest) -> HttpResponse:
             child.child_url = overview_url(child.pk)
     query = request.GET.copy()
     query.pop("page", None)
+    from openics.plans.content import pounds
+
+    costs = team_plan_costs(cases, team_ids)
+    counted = [(t, *costs.get(t.pk, (0, 0))) for t in teams if t.pk in in_teams]
     context = {
+        "plan_costs": [(t, n, pounds(cost)) for t, n, cost in counted],
+        "plan_costs_total": pounds(sum(cost for _t, _n, cost in counted)),
         "form": form,
         "teams": teams,
         "workers": rows,

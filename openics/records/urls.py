@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import team, views
+from . import copy_views, team, views
 
 urlpatterns = [
     path("children/<int:child_id>/records/", views.child_records, name="child-records"),
@@ -13,4 +13,6 @@ urlpatterns = [
     path("records/<int:record_id>/review/", views.review_record, name="record-review"),
     path("records/<int:record_id>/correct/", views.correct_record, name="record-correct"),
     path("records/<int:record_id>/link/", views.link_children, name="record-link"),
+    path("records/<int:record_id>/pdf/", copy_views.record_pdf, name="record-pdf"),
+    path("records/<int:record_id>/copies/", copy_views.record_copies, name="record-copies"),
 ]

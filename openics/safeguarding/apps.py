@@ -17,7 +17,11 @@ class SafeguardingConfig(AppConfig):
         register_kind("safeguarding_concern", _("Safeguarding concern"))
         register_kind("safeguarding_decision", _("DSL decision"))
         register_kind("fgm_notification", _("FGM notified to the police"))
+        register_kind("cp_file_transfer", _("Child protection file transferred"))
 
         from openics.core.actions import register_merge_model
 
         register_merge_model("concerns", "safeguarding.Concern")
+        register_merge_model("cp_file_transfers", "safeguarding.FileTransfer")
+        register_merge_model("cp_file_destructions", "safeguarding.FileDestruction")
+        register_merge_model("cp_file_requests", "safeguarding.FileRequest")

@@ -202,3 +202,150 @@ class FgmNotification(models.Model):
 
 def recent_window_start(at: dt.datetime) -> dt.datetime:
     return at - dt.timedelta(days=RECENT_DAYS)
+
+
+# ---------------------------------------------------------------- transfer of the file
+# (Transfer of records: `transfers.py` holds the actions.)
+
+
+class TransferMethod(models.TextChoices):
+    OPENICS = "openics", "To the receiving school's DSL in OpenICS"
+    PACKAGE = "package", "Sealed export package (receiving school not on OpenICS)"
+
+
+class FileTransferQuerySet(models.QuerySet["FileTransfer"]):
+    def open(self) -> FileTransferQuerySet:
+        return self.filter(received_at__isnull=True)
+
+    def for_schools(self, school_ids: frozenset[int] | set[int]) -> FileTransferQuerySet:
+        return self.filter(Q(from_school_id__in=school_ids) | Q(to_school_id__in=school_ids))
+
+
+class FileTransfer(models.Model):
+    """A child protection file sent to the pupil's next school: marked
+    confidential, for the receiving DSL, separate from the pupil file; the
+    receipt is confirmed (who, when, how), then the sender's copy is
+    destroyed (`FileDestruction`)."""
+
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cp_file_transfers")
+    from_school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cp_files_sent")
+    # An OpenICS school, or the name and address of one that is not on OpenICS.
+    to_school = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="cp_files_received"
+    )
+    to_school_name = models.CharField(max_length=200, blank=True)
+    method = models.CharField(max_length=10, choices=TransferMethod.choices)
+    left_on = models.DateField()
+    # Within 5 school days of leaving (working days when no terms are recorded).
+    due_on = models.DateField()
+    due_unit = models.CharField(max_length=20, default="school days")
+    note = models.TextField(blank=True)
+    concern_count = models.PositiveIntegerField(default=0)
+    started_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    package_downloaded_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    # Who confirmed receipt: a user of the receiving school, or (package) a name.
+    received_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    received_by_name = models.CharField(max_length=200, blank=True)
+    received_how = models.CharField(max_length=200, blank=True)
+    receipt_recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FileTransferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_school__isnull=False) | ~Q(to_school_name=""), name="transfer_has_receiver"
+            ),
+            models.CheckConstraint(
+                condition=Q(method="package") | Q(to_school__isnull=False), name="transfer_openics_has_school"
+            ),
+            models.UniqueConstraint(
+                fields=["child", "from_school"], condition=Q(received_at__isnull=True), name="one_open_transfer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Transfer {self.pk}"
+
+    @property
+    def receiver_name(self) -> str:
+        return self.to_school.name if self.to_school_id and self.to_school else self.to_school_name
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        if self.received_at is not None:
+            return timezone.localdate(self.received_at) > self.due_on
+        return today > self.due_on
+
+    @property
+    def status_label(self) -> str:
+        if self.destroyed_at:
+            return "Received; sender's copy destroyed"
+        if self.received_at:
+            return "Received"
+        return "Overdue" if self.is_overdue() else "Sent, awaiting receipt"
+
+
+class FileDestruction(models.Model):
+    """The log of a sending school's copy destroyed: what (counts), when, by
+    whom, never the content."""
+
+    transfer = models.OneToOneField(FileTransfer, on_delete=models.PROTECT, related_name="destruction")
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cp_file_destructions")
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    concerns = models.PositiveIntegerField()
+    additions = models.PositiveIntegerField()
+    decisions = models.PositiveIntegerField()
+    fgm_notifications = models.PositiveIntegerField()
+    # "ownership passed to <school>" or "deleted after receipt of the package".
+    how = models.CharField(max_length=300)
+    destroyed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    destroyed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-destroyed_at", "-pk"]
+        triggers = [pgtrigger.Protect(name="destruction_log_kept", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+
+class FileRequestAnswer(models.TextChoices):
+    SENT = "sent", "File sent"
+    NO_FILE = "no_file", "No file held"
+
+
+class FileRequest(models.Model):
+    """A joiner's child protection file asked for from the previous school,
+    tracked until answered (request, reminders, answer)."""
+
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cp_file_requests")
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cp_file_requests_made")
+    previous_school = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="cp_file_requests_received"
+    )
+    previous_school_name = models.CharField(max_length=200, blank=True)
+    joined_on = models.DateField()
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    reminders = models.PositiveIntegerField(default=0)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=10, choices=FileRequestAnswer.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answer_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(previous_school__isnull=False) | ~Q(previous_school_name=""), name="request_has_school"
+            ),
+        ]
+
+    @property
+    def previous_name(self) -> str:
+        if self.previous_school_id and self.previous_school:
+            return self.previous_school.name
+        return self.previous_school_name

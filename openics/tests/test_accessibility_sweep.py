@@ -40,7 +40,7 @@ SKIPPED_MODULES: tuple[str, ...] = ()
 # Machine endpoints and downloads are not pages: no headings, nothing for axe.
 SKIPPED_PREFIXES = ("api-",)
 SKIPPED_NAMES = ("healthz",)
-SKIPPED_SUFFIXES = ("-csv", "-pdf")
+SKIPPED_SUFFIXES = ("-csv", "-pdf", "-zip")
 DESKTOP = {"width": 1280, "height": 720}
 # The innermost elements reaching past the right edge, to say what to fix.
 TOO_WIDE = """() => [...document.querySelectorAll('body *')]

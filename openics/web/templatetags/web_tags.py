@@ -18,10 +18,11 @@ def widget_type(field: forms.BoundField) -> str:
     widget = field.field.widget
     if isinstance(widget, GovukDateWidget):
         return "date"
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
+    # Before RadioSelect: Django's CheckboxSelectMultiple is a subclass of it.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     return "input"

@@ -10,6 +10,7 @@ last error kept on the row for whoever looks into it.
 
 from __future__ import annotations
 
+import base64
 import signal
 import time
 from typing import Any
@@ -53,7 +54,11 @@ def send_pending(*, batch_size: int = DEFAULT_BATCH, max_attempts: int = DEFAULT
                     to=[message.to],
                 )
                 for attachment in message.attachments or []:
-                    email.attach(attachment["filename"], attachment["content"], attachment["content_type"])
+                    content = attachment["content"]
+                    # A binary file (a PDF) is stored as base64 text in the JSON column.
+                    if attachment.get("encoding") == "base64":
+                        content = base64.b64decode(content)
+                    email.attach(attachment["filename"], content, attachment["content_type"])
                 email.send(fail_silently=False)
             # Any failure (SMTP, DNS, a bad address) is kept on the row and retried.
             except Exception as error:
