@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from openics.core.actions import StaleEdit
+from openics.records.actions import RecordRefused
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -19,6 +20,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             },
             status=409,
         )
+    if isinstance(exc, RecordRefused):
+        # A workflow step this person may not take now (plans' refusals are
+        # the same kind): 403 for who they are, 409 for the record's state.
+        return Response({"detail": exc.message}, status=exc.status)
     if isinstance(exc, DjangoValidationError):
         # Actions (the administration ones especially) validate with Django's
         # error, keyed by field, so the API gives the same messages as pages.

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.apps import apps as django_apps
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -292,6 +292,22 @@ def do_enrol(child: Person, *, actor: User, school: Organisation, started_on: dt
         )
         audit.record("create", user=actor, obj=enrolment, child_id=child.pk)
     return enrolment
+
+
+def do_end_enrolments(child: Person, *, actor: User, school_id: int, on: dt.date, reason: str) -> list[Enrolment]:
+    """Take the child off a school's roll on `on` (the school's staff lose
+    their view of the child from then), audited with the reason."""
+    ended = []
+    with transaction.atomic():
+        current = Enrolment.objects.filter(child=child, school_id=school_id).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=on)
+        )
+        for enrolment in current.select_for_update():
+            enrolment.ended_on = on
+            enrolment.save(update_fields=["ended_on"])
+            audit.record("end", user=actor, obj=enrolment, child_id=child.pk, detail={"reason": reason})
+            ended.append(enrolment)
+    return ended
 
 
 # ---------------------------------------------------------------- chronology

@@ -54,10 +54,6 @@ def _pk(value: str) -> int:
     return pk
 
 
-def _refusal(refusal: actions.PlanRefused) -> Response:
-    return Response({"detail": refusal.message}, status=refusal.status)
-
-
 class PlanVersionSerializer(serializers.ModelSerializer[PlanVersion]):
     estimated_cost_pence = serializers.SerializerMethodField()
 
@@ -225,10 +221,7 @@ class ChildPlanViewSet(viewsets.ViewSet):
         serializer.is_valid(raise_exception=True)
         ptype = get_plan_type(serializer.validated_data["plan_type"])
         child = access_child(user, child_id, for_write=True, part=ptype.part)
-        try:
-            plan = actions.do_start_plan(child, actor=user, plan_type=ptype.id)
-        except actions.PlanRefused as refusal:
-            return _refusal(refusal)
+        plan = actions.do_start_plan(child, actor=user, plan_type=ptype.id)
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
@@ -258,10 +251,7 @@ class PlanViewSet(viewsets.ViewSet):
         plan = self._plan(request, pk, for_write=True)
         serializer = PlanNewVersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            version = actions.do_new_version(plan, actor=_user(request), reason=serializer.validated_data["reason"])
-        except actions.PlanRefused as refusal:
-            return _refusal(refusal)
+        version = actions.do_new_version(plan, actor=_user(request), reason=serializer.validated_data["reason"])
         return Response(PlanVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PlanReviewCreateSerializer, responses={201: PlanReviewSerializer})
@@ -272,21 +262,18 @@ class PlanViewSet(viewsets.ViewSet):
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
         outcomes = [{**o, "outcome": str(o["outcome"])} for o in d["outcomes"]]
-        try:
-            review = actions.do_record_review(
-                plan,
-                actor=_user(request),
-                review_date=d["review_date"],
-                held_at=d["held_at"],
-                attended=d["attended"],
-                outcomes=outcomes,
-                decision=d["decision"],
-                decision_reason=d["decision_reason"],
-                next_review_on=d["next_review_on"],
-                late_reason=d["late_reason"],
-            )
-        except actions.PlanRefused as refusal:
-            return _refusal(refusal)
+        review = actions.do_record_review(
+            plan,
+            actor=_user(request),
+            review_date=d["review_date"],
+            held_at=d["held_at"],
+            attended=d["attended"],
+            outcomes=outcomes,
+            decision=d["decision"],
+            decision_reason=d["decision_reason"],
+            next_review_on=d["next_review_on"],
+            late_reason=d["late_reason"],
+        )
         return Response(PlanReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
@@ -337,16 +324,13 @@ class PlanVersionViewSet(viewsets.ViewSet):
         version = self._version(request, pk, for_write=True)
         serializer = PlanDraftSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            # StaleEdit becomes 409 and a Django ValidationError 400 in openics.api.errors.
-            version = actions.do_save_draft(
-                version,
-                actor=_user(request),
-                content=serializer.validated_data["content"],
-                expected_version=serializer.validated_data["version"],
-            )
-        except actions.PlanRefused as refusal:
-            return _refusal(refusal)
+        # StaleEdit becomes 409 and a Django ValidationError 400 in openics.api.errors.
+        version = actions.do_save_draft(
+            version,
+            actor=_user(request),
+            content=serializer.validated_data["content"],
+            expected_version=serializer.validated_data["version"],
+        )
         return self._answer(version)
 
     @extend_schema(request=PlanAgreeSerializer, responses=PlanVersionSerializer)
@@ -355,15 +339,12 @@ class PlanVersionViewSet(viewsets.ViewSet):
         version = self._version(request, pk, for_write=True)
         serializer = PlanAgreeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            version = actions.do_agree(
-                version,
-                actor=_user(request),
-                agreed_on=serializer.validated_data["agreed_on"],
-                next_review_on=serializer.validated_data["next_review_on"],
-            )
-        except actions.PlanRefused as refusal:
-            return _refusal(refusal)
+        version = actions.do_agree(
+            version,
+            actor=_user(request),
+            agreed_on=serializer.validated_data["agreed_on"],
+            next_review_on=serializer.validated_data["next_review_on"],
+        )
         return self._answer(version)
 
     @extend_schema(request=PlanEndorseSerializer, responses=PlanVersionSerializer)
@@ -372,10 +353,7 @@ class PlanVersionViewSet(viewsets.ViewSet):
         version = self._version(request, pk, for_write=True)
         serializer = PlanEndorseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            version = actions.do_endorse(version, actor=_user(request), comments=serializer.validated_data["comments"])
-        except actions.PlanRefused as refusal:
-            return _refusal(refusal)
+        version = actions.do_endorse(version, actor=_user(request), comments=serializer.validated_data["comments"])
         return self._answer(version)
 
     @extend_schema(methods=["GET"], responses=PlanCopySerializer(many=True))
@@ -389,10 +367,7 @@ class PlanVersionViewSet(viewsets.ViewSet):
         from .pdf import check_copyable, copies_of, do_give_copy, preferred_language
 
         version = self._version(request, pk, for_write=request.method == "POST")
-        try:
-            check_copyable(version)
-        except actions.PlanRefused as refusal:
-            return _refusal(refusal)
+        check_copyable(version)
         if request.method == "GET":
             audit.record("view", user=_user(request), obj=version, child_id=version.plan.child_id)
             return Response(PlanCopySerializer(copies_of(version), many=True).data)

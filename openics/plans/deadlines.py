@@ -3,9 +3,9 @@
 How the date is set is the plan type's `review` list, tried against the
 authority's timescale profile (the authority the child is allocated in):
 a rule the profile has counts from the plan's start or its last review;
-"agreed" takes the date set at the meeting.  Timescales has no action for a
-deadline whose date people agreed rather than a rule, so `_agreed_deadline`
-stores one here the same way (see docs/decisions/0007-plans-engine.md).
+"agreed" takes the date set at the meeting, stored through
+`openics.timescales.actions.do_create_agreed_deadline`
+(see docs/decisions/0007-plans-engine.md).
 """
 
 from __future__ import annotations
@@ -16,15 +16,12 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 
-from openics.core import audit
 from openics.core.models import Organisation, User
 from openics.records.deadlines import authority_for
-from openics.timescales.actions import do_create_deadline, do_meet_deadline
-from openics.timescales.calendar import calendar_for
+from openics.timescales.actions import do_create_agreed_deadline, do_create_deadline, do_meet_deadline
 from openics.timescales.deadlines import Setup, setup_for
 from openics.timescales.errors import TimescaleError
 from openics.timescales.models import Deadline
-from openics.timescales.units import Unit
 from openics.web.templatetags.web_tags import uk_date
 
 from .models import Plan
@@ -93,35 +90,19 @@ def check_agreed_date(plan: Plan, *, held_on: dt.date, next_review_on: dt.date |
 
 def _agreed_deadline(plan: Plan, mode: ReviewMode, *, trigger: dt.date, due: dt.date, actor: User) -> Deadline:
     assert mode.setup is not None and mode.organisation is not None
-    setup = mode.setup
-    calendar = calendar_for(setup.nation, setup.organisation_id)
-    due_soon_from = max(trigger, calendar.subtract_working_days(due, setup.due_soon_working_days))
-    deadline = Deadline.objects.create(
-        child_id=plan.child_id,
+    return do_create_agreed_deadline(
+        plan.child,
+        setup=mode.setup,
         organisation=mode.organisation,
         rule_id=AGREED_RULE_ID,
         title=f"{plan.title} review (date agreed at the meeting)",
-        part=plan.part,
-        profile=setup.profile.name,
-        profile_version=setup.profile.version,
-        nation=setup.nation,
-        offset=(due - trigger).days,
-        unit=Unit.DAYS,
         trigger_date=trigger,
         due_date=due,
-        due_soon_from=due_soon_from,
+        acting_user=actor,
         source_type=SOURCE_TYPE,
         source_id=str(plan.pk),
-        created_by=actor,
+        part=plan.part,
     )
-    audit.record(
-        "create",
-        user=actor,
-        obj=deadline,
-        child_id=plan.child_id,
-        detail={"rule": AGREED_RULE_ID, "trigger": trigger.isoformat(), "due": due.isoformat()},
-    )
-    return deadline
 
 
 def schedule_next_review(

@@ -24,8 +24,7 @@ from openics.core.access import access_child
 from openics.core.api import ID_PATTERN
 
 from . import oneplan
-from .actions import PlanRefused
-from .api import CHILD_ID, _pk, _refusal, _user
+from .api import CHILD_ID, _pk, _user
 from .models import DeliveredBy, DeliveryLogEntry, EhcRequest, EhcRequester, EvidenceKind, OnePlanEvidence, Plan
 
 CHILD_EHC_REQUESTS = rf"people/(?P<child_id>{ID_PATTERN})/ehc-requests"
@@ -190,10 +189,7 @@ class OnePlanViewSet(viewsets.ViewSet):
         plan = self._plan(request, pk, for_write=True)
         serializer = EvidenceCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            row = oneplan.do_add_evidence(plan, actor=_user(request), **serializer.validated_data)
-        except PlanRefused as refusal:
-            return _refusal(refusal)
+        row = oneplan.do_add_evidence(plan, actor=_user(request), **serializer.validated_data)
         return Response(EvidenceSerializer(row).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DeliveryCreateSerializer, responses={201: DeliverySerializer})
@@ -202,10 +198,7 @@ class OnePlanViewSet(viewsets.ViewSet):
         plan = self._plan(request, pk, for_write=True)
         serializer = DeliveryCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            row = oneplan.do_log_delivery(plan, actor=_user(request), **serializer.validated_data)
-        except PlanRefused as refusal:
-            return _refusal(refusal)
+        row = oneplan.do_log_delivery(plan, actor=_user(request), **serializer.validated_data)
         return Response(DeliverySerializer(row).data, status=status.HTTP_201_CREATED)
 
 
@@ -234,10 +227,7 @@ class ChildEhcRequestViewSet(viewsets.ViewSet):
             one_plan = Plan.objects.filter(pk=plan_id, child=child, plan_type=oneplan.ONE_PLAN).first()
             if one_plan is None:
                 raise serializers.ValidationError({"one_plan": ["Select one of the child's One Plans"]})
-        try:
-            row = oneplan.do_request_ehc_assessment(child, actor=user, one_plan=one_plan, **d)
-        except PlanRefused as refusal:
-            return _refusal(refusal)
+        row = oneplan.do_request_ehc_assessment(child, actor=user, one_plan=one_plan, **d)
         return Response(EhcRequestSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
@@ -267,8 +257,5 @@ class EhcRequestViewSet(viewsets.ViewSet):
         row = self._row(request, pk, for_write=True)
         serializer = EhcStepSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            row = oneplan.do_record_ehc_step(row, actor=_user(request), **serializer.validated_data)
-        except PlanRefused as refusal:
-            return _refusal(refusal)
+        row = oneplan.do_record_ehc_step(row, actor=_user(request), **serializer.validated_data)
         return Response(EhcRequestSerializer(row).data)

@@ -149,10 +149,6 @@ class CorrectSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=5000)
 
 
-def _refusal(refusal: actions.RecordRefused) -> Response:
-    return Response({"detail": refusal.message}, status=refusal.status)
-
-
 @extend_schema_view(list=extend_schema(parameters=[CHILD_ID]), create=extend_schema(parameters=[CHILD_ID]))
 class ChildRecordViewSet(viewsets.ViewSet):
     """A child's records: list them, or start one."""
@@ -185,16 +181,13 @@ class ChildRecordViewSet(viewsets.ViewSet):
         # Every other child through the chokepoint before anything is made:
         # one the user may not write to refuses the whole request (404).
         others = [access_child(user, pk, for_write=True, part=definition.part) for pk in also_for]
-        try:
-            records = linking.do_start_linked_records(
-                child,
-                actor=user,
-                kind=definition.kind,
-                also_for=others,
-                data=serializer.validated_data.get("data"),
-            )
-        except actions.RecordRefused as refusal:
-            return _refusal(refusal)
+        records = linking.do_start_linked_records(
+            child,
+            actor=user,
+            kind=definition.kind,
+            also_for=others,
+            data=serializer.validated_data.get("data"),
+        )
         record = records[0]
         record.refresh_from_db()
         payload = RecordSerializer(record).data
@@ -238,16 +231,13 @@ class RecordViewSet(viewsets.ViewSet):
         record = self._record(request, pk, for_write=True)
         serializer = DraftSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            # A StaleEdit raised here becomes 409 in openics.api.errors.
-            record = actions.do_save_draft(
-                record,
-                actor=_user(request),
-                data=serializer.validated_data["data"],
-                expected_version=serializer.validated_data["version"],
-            )
-        except actions.RecordRefused as refusal:
-            return _refusal(refusal)
+        # A StaleEdit raised here becomes 409 in openics.api.errors.
+        record = actions.do_save_draft(
+            record,
+            actor=_user(request),
+            data=serializer.validated_data["data"],
+            expected_version=serializer.validated_data["version"],
+        )
         return self._answer(record)
 
     @extend_schema(request=SubmitSerializer, responses=RecordSerializer)
@@ -256,12 +246,7 @@ class RecordViewSet(viewsets.ViewSet):
         record = self._record(request, pk, for_write=True)
         serializer = SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            record = actions.do_submit(
-                record, actor=_user(request), late_reason=serializer.validated_data["late_reason"]
-            )
-        except actions.RecordRefused as refusal:
-            return _refusal(refusal)
+        record = actions.do_submit(record, actor=_user(request), late_reason=serializer.validated_data["late_reason"])
         return self._answer(record)
 
     @extend_schema(request=ReturnSerializer, responses=RecordSerializer)
@@ -270,10 +255,7 @@ class RecordViewSet(viewsets.ViewSet):
         record = self._record(request, pk, for_write=True)
         serializer = ReturnSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            record = actions.do_return(record, actor=_user(request), comments=serializer.validated_data["comments"])
-        except actions.RecordRefused as refusal:
-            return _refusal(refusal)
+        record = actions.do_return(record, actor=_user(request), comments=serializer.validated_data["comments"])
         return self._answer(record)
 
     @extend_schema(request=EndorseSerializer, responses=RecordSerializer)
@@ -282,10 +264,7 @@ class RecordViewSet(viewsets.ViewSet):
         record = self._record(request, pk, for_write=True)
         serializer = EndorseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            record = actions.do_endorse(record, actor=_user(request), reasons=serializer.validated_data["reasons"])
-        except actions.RecordRefused as refusal:
-            return _refusal(refusal)
+        record = actions.do_endorse(record, actor=_user(request), reasons=serializer.validated_data["reasons"])
         return self._answer(record)
 
     @extend_schema(request=LinkSerializer, responses={201: RecordSerializer(many=True)})
@@ -299,10 +278,7 @@ class RecordViewSet(viewsets.ViewSet):
         children = [
             access_child(user, c, for_write=True, part=record.part) for c in serializer.validated_data["children"]
         ]
-        try:
-            created = linking.do_link_children(record, actor=user, children=children)
-        except actions.RecordRefused as refusal:
-            return _refusal(refusal)
+        created = linking.do_link_children(record, actor=user, children=children)
         return Response(RecordSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CorrectSerializer, responses={201: RecordSerializer})
@@ -311,8 +287,5 @@ class RecordViewSet(viewsets.ViewSet):
         record = self._record(request, pk, for_write=True)
         serializer = CorrectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            correction = actions.do_correct(record, actor=_user(request), reason=serializer.validated_data["reason"])
-        except actions.RecordRefused as refusal:
-            return _refusal(refusal)
+        correction = actions.do_correct(record, actor=_user(request), reason=serializer.validated_data["reason"])
         return self._answer(correction, status.HTTP_201_CREATED)

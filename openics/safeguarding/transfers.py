@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from openics.core import audit
 from openics.core.access import MAX_ID
-from openics.core.actions import notify
+from openics.core.actions import do_end_enrolments, notify
 from openics.core.chronology import record_event
 from openics.core.models import ChronologyEntry, Enrolment, Organisation, OrganisationKind, Person, User
 from openics.core.roles import Part
@@ -385,9 +385,13 @@ def _destroy_senders_copy(transfer: FileTransfer, *, actor: User) -> FileDestruc
         how = f"Deleted after {transfer.receiver_name} confirmed receipt of the package"
     # The pupil is off the sender's roll by now: its staff lose the view.
     today = timezone.localdate()
-    Enrolment.objects.filter(child_id=transfer.child_id, school_id=transfer.from_school_id).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
-    ).update(ended_on=min(transfer.left_on, today))
+    do_end_enrolments(
+        transfer.child,
+        actor=actor,
+        school_id=transfer.from_school_id,
+        on=min(transfer.left_on, today),
+        reason="Child protection file transferred",
+    )
     destruction = FileDestruction.objects.create(
         transfer=transfer,
         child_id=transfer.child_id,

@@ -19,7 +19,8 @@ from openics.core import audit
 from openics.core.models import Organisation, OrganisationKind, Person, User
 from openics.core.roles import Part
 
-from .deadlines import compute
+from .calendar import calendar_for
+from .deadlines import Setup, compute
 from .errors import TimescaleError
 from .models import (
     AuthorityTimescales,
@@ -253,6 +254,53 @@ def do_create_deadline(
                 "trigger": trigger_date.isoformat(),
                 "due": deadline.due_date.isoformat(),
             },
+        )
+    return deadline
+
+
+def do_create_agreed_deadline(
+    child: Person,
+    *,
+    setup: Setup,
+    organisation: Organisation,
+    rule_id: str,
+    title: str,
+    trigger_date: dt.date,
+    due_date: dt.date,
+    acting_user: User | None,
+    source_type: str = "",
+    source_id: str = "",
+    part: str = Part.SOCIAL_CARE,
+) -> Deadline:
+    """Store a deadline whose date people agreed (at a review meeting) rather
+    than one a rule works out; "due soon" is counted as for any deadline."""
+    calendar = calendar_for(setup.nation, setup.organisation_id)
+    due_soon_from = max(trigger_date, calendar.subtract_working_days(due_date, setup.due_soon_working_days))
+    with transaction.atomic():
+        deadline = Deadline.objects.create(
+            child=child,
+            organisation=organisation,
+            rule_id=rule_id,
+            title=title,
+            part=part,
+            profile=setup.profile.name,
+            profile_version=setup.profile.version,
+            nation=setup.nation,
+            offset=(due_date - trigger_date).days,
+            unit=Unit.DAYS,
+            trigger_date=trigger_date,
+            due_date=due_date,
+            due_soon_from=due_soon_from,
+            source_type=source_type,
+            source_id=str(source_id),
+            created_by=acting_user,
+        )
+        audit.record(
+            "create",
+            user=acting_user,
+            obj=deadline,
+            child_id=child.pk,
+            detail={"rule": rule_id, "trigger": trigger_date.isoformat(), "due": due_date.isoformat()},
         )
     return deadline
 
