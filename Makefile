@@ -65,7 +65,10 @@ check-deploy: install assets
 
 # Extract translatable strings into the Welsh and Polish catalogs (needs GNU
 # gettext's xgettext), then compile them; the compiled .mo files are committed.
+# The labels of the record definitions and plan types are copied into
+# openics/web/definition_strings.py first, so that xgettext finds them.
 messages: install
+	OPENICS_DEMO=1 $(OPENICS) definition_strings
 	OPENICS_DEMO=1 $(OPENICS) makemessages -l cy -l pl --no-location \
 		--ignore ".venv/*" --ignore "node_modules/*" --ignore "*/tests/*" --ignore "bench/*"
 	OPENICS_DEMO=1 $(OPENICS) compile_translations

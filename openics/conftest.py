@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -70,6 +71,17 @@ def world(db: None) -> World:
     t.allocate(w.amy, north, w.sam_sw)
     t.enrol(w.amy, school)
     return w
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test() -> Iterator[None]:
+    """Each test starts in the default language: a page requested in Welsh
+    leaves Welsh active on the thread (LocaleMiddleware does not reset it),
+    and the next test would read lazy labels in Welsh."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ MATRIX_MODULES = (
     "openics.schools.route_matrix",
     "openics.casework.route_matrix",
     "openics.timescales.route_matrix",
+    "openics.retention.route_matrix",
 )
 
 PERSONAS = (

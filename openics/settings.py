@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "openics.safeguarding",
     "openics.schools",
     "openics.casework",
+    "openics.retention",
     "openics.plans",
     "openics.meetings",
     "openics.web",

@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("openics.schools.urls")),
     path("", include("openics.casework.urls")),
     path("", include("openics.timescales.urls")),
+    path("", include("openics.retention.urls")),
     path("", include("openics.core.urls")),
 ]

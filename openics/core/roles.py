@@ -23,6 +23,9 @@ class Role(models.TextChoices):
     GOVERNOR = "governor", _("Governor")
     LADO = "lado", _("Local authority designated officer")
     PARTNER = "partner", _("Partner practitioner")
+    # Information governance: reviews records whose retention period has
+    # ended, places legal holds, reads the destruction log.
+    RECORDS_MANAGER = "records", _("Records manager")
     SYSADMIN = "admin", _("System administrator")
 
 

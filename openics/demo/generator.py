@@ -322,6 +322,7 @@ class Generator:
             for _ in range(max(2, self.n_children // 1500))
         ]
         add(Role.LADO, self.la, None, "Local authority designated officer")
+        add(Role.RECORDS_MANAGER, self.la, None, "Records manager")
         add(Role.SYSADMIN, self.la, None, "System administrator")
         self.dsls: dict[int, User] = {}
         for school in self.schools:

@@ -10,6 +10,7 @@ field; a step the meeting's state forbids raises `MeetingRefused`.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -457,37 +458,6 @@ def do_record_outcome(
     return current
 
 
-def record_text(meeting: Meeting) -> str:
-    """The record of the meeting as plain text, for the emailed copy."""
-    when = timezone.localtime(meeting.starts_at)
-    lines = [
-        f"Record of meeting: {ics.summary(meeting)}",
-        f"Date: {when:%-d %B %Y, %H:%M}",
-        f"Place: {ics.location(meeting)}",
-        f"Chair: {meeting.chair or '-'}",
-        "",
-        "Attended:",
-        *(
-            f"- {p.display_name} ({p.agency or p.get_kind_display()})"
-            for p in meeting.participants.all()
-            if p.attendance == Attendance.ATTENDED
-        ),
-        "",
-        "Apologies:",
-        *(f"- {p.display_name}" for p in meeting.participants.all() if p.attendance == Attendance.APOLOGIES),
-        "",
-        f"The child's participation: {meeting.get_child_participation_display()}",
-    ]
-    if meeting.child_views:
-        lines += ["", "The child's views:", meeting.child_views]
-    lines += ["", "Minutes:", meeting.minutes or "-", "", "Decisions:", meeting.decisions or "-", "", "Actions:"]
-    lines += [
-        f"- {a.what} (who: {a.who}; by: {a.due_on:%-d %B %Y})" if a.due_on else f"- {a.what} (who: {a.who})"
-        for a in meeting.actions.all()
-    ] or ["-"]
-    return "\r\n".join(lines) + "\r\n"
-
-
 # ---------------------------------------------------------------- copies
 
 
@@ -572,18 +542,32 @@ def do_send_record(
             raise ValidationError(
                 {"send_to": f"No email address for {', '.join(no_address)}: record a copy by post or by hand instead"}
             )
-        text = record_text(current)
         lang = language or current.child.first_language or "English"
         rows = []
+        attachments = []
+        if send_ids:
+            from .pdf import print_language, record_filename, render_record_pdf
+
+            # One PDF for everyone it is sent to, in the language of the copies.
+            pdf = render_record_pdf(current, printed_by=actor, language=print_language(lang))
+            attachments = [
+                {
+                    "filename": record_filename(current),
+                    "content_type": "application/pdf",
+                    "encoding": "base64",
+                    "content": base64.b64encode(pdf).decode("ascii"),
+                }
+            ]
         for pk in sorted(send_ids):
             participant = participants[pk]
             message = OutboxMessage.objects.create(
                 to=participant.address,
                 subject=f"Record of meeting: {ics.summary(current)}"[:200],
-                body="The record of the meeting is attached. Please keep it safe and do not forward it.\n",
-                attachments=[
-                    {"filename": "meeting-record.txt", "content_type": "text/plain; charset=UTF-8", "content": text}
-                ],
+                body=(
+                    "The record of the meeting is attached as a PDF. It is OFFICIAL-SENSITIVE: "
+                    "please keep it safe and do not forward it.\n"
+                ),
+                attachments=attachments,
             )
             rows.append(
                 do_record_distribution(
@@ -631,6 +615,10 @@ def check_review_meeting(meeting: Meeting, plan: Any) -> None:
         raise MeetingRefused("This meeting is about another child.", status=409)
     if meeting.kind not in REVIEW_KINDS:
         raise MeetingRefused("Only a review meeting can hold the review of a plan.", status=409)
+    if meeting.part != plan.part:
+        # A meeting's record opens to the readers of its part: a review held
+        # there must belong to the same part (the meeting page offers only those).
+        raise MeetingRefused("This meeting is in another part of the child's record than the plan.", status=409)
     if meeting.status != MeetingStatus.HELD:
         raise MeetingRefused("Record the meeting before recording the review it held.", status=409)
     if meeting.plan_id is not None and meeting.plan_id != plan.pk:

@@ -4,8 +4,9 @@
 `meetings/{id}/` reads one and PATCH changes when, where or who chairs
 (with the version it started from; invitees get an updated .ics); POST
 `participants`, `invitations`, `cancel`, `outcome` (the record of the
-meeting) and `record-copies` (email the record, or withhold a copy with a
-reason); `distribution` lists and records copies.  A step the meeting's
+meeting), `record-copies` (email the record as a PDF, or withhold a copy
+with a reason) and `plan-review` (record the review of a plan the meeting
+held); `distribution` lists and records copies.  A step the meeting's
 state forbids answers 409 with its message.
 """
 
@@ -25,6 +26,10 @@ from openics.core import audit
 from openics.core.access import access_child
 from openics.core.api import ID_PATTERN
 from openics.core.models import User
+
+# The plans engine's own serializers: the same review fields as POST plans/{id}/reviews/.
+from openics.plans.api import PlanOutcomeReviewSerializer, PlanReviewSerializer
+from openics.plans.models import Plan, ReviewDecision
 
 from . import actions
 from .models import (
@@ -254,6 +259,34 @@ class DistributionCreateSerializer(serializers.Serializer[Any]):
     withheld_reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
+class MeetingPlanReviewSerializer(serializers.Serializer[Any]):
+    """The review of a plan held at this meeting.  What the page fills in
+    from the meeting (its day, place and who attended) is the default."""
+
+    plan = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The plan reviewed; blank: the plan the meeting is about",
+    )
+    review_date = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Blank: the day of the meeting"
+    )
+    held_at = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Omitted: the meeting's place"
+    )
+    attended = serializers.CharField(
+        max_length=10_000, required=False, allow_blank=True, help_text="Omitted: who attended the meeting"
+    )
+    outcomes = PlanOutcomeReviewSerializer(many=True)
+    decision = serializers.ChoiceField(choices=ReviewDecision.choices)
+    decision_reason = serializers.CharField(max_length=10_000)
+    next_review_on = serializers.DateField(required=False, allow_null=True, default=None)
+    late_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
 def _meetings_of(child: Any, user: User) -> Any:
     assert child._grant is not None
     return (
@@ -278,8 +311,6 @@ class ChildMeetingViewSet(viewsets.ViewSet):
 
     @extend_schema(request=MeetingCreateSerializer, responses={201: MeetingSerializer})
     def create(self, request: Request, child_id: str) -> Response:
-        from openics.plans.models import Plan
-
         user = _user(request)
         child_for_meetings(user, child_id, for_write=True)  # type: ignore[arg-type]
         serializer = MeetingCreateSerializer(data=request.data)
@@ -455,6 +486,43 @@ class MeetingViewSet(viewsets.ViewSet):
         except actions.MeetingRefused as refusal:
             return _refusal(refusal)
         return Response(DistributionSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MeetingPlanReviewSerializer, responses={201: PlanReviewSerializer})
+    @action(detail=True, methods=["post"], url_path="plan-review", url_name="plan-review")
+    def plan_review(self, request: Request, pk: str) -> Response:
+        """Record the review of a plan that this held review meeting held (as
+        the plan's review page does from the meeting); the meeting and the
+        review then name each other."""
+        user = _user(request)
+        meeting = self._meeting(request, pk, for_write=True)
+        serializer = MeetingPlanReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        d = serializer.validated_data
+        plan_id = d["plan"] or meeting.plan_id
+        if plan_id is None:
+            raise serializers.ValidationError({"plan": ["Choose the plan reviewed at this meeting"]})
+        plan = Plan.objects.filter(pk=plan_id, child_id=meeting.child_id).first()
+        if plan is None:
+            raise serializers.ValidationError({"plan": ["Choose a plan of the child this meeting is about"]})
+        plan.child = access_child(user, plan.child_id, for_write=True, part=plan.part)
+        prefill = actions.review_prefill(meeting)
+        try:
+            review = actions.do_record_review_from_meeting(
+                meeting,
+                plan,
+                actor=user,
+                review_date=d["review_date"] or prefill["review_date"],
+                held_at=d.get("held_at", prefill["held_at"]),
+                attended=d.get("attended", prefill["attended"]),
+                outcomes=[{**o, "outcome": str(o["outcome"])} for o in d["outcomes"]],
+                decision=d["decision"],
+                decision_reason=d["decision_reason"],
+                next_review_on=d["next_review_on"],
+                late_reason=d["late_reason"],
+            )
+        except actions.MeetingRefused as refusal:
+            return _refusal(refusal)
+        return Response(PlanReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["get"], responses=DistributionSerializer(many=True))
     @extend_schema(methods=["post"], request=DistributionCreateSerializer, responses={201: DistributionSerializer})

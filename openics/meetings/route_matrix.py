@@ -146,6 +146,46 @@ def _create_api(kind: str) -> Any:
     return data
 
 
+def _held_review(w: Any) -> int:
+    """A held Stage 2 review about Amy, and her Stage 2 plan agreed a month ago."""
+    from openics.meetings.tests.factories import make_meeting
+    from openics.plans.tests.factories import agreed_plan
+
+    today = _tomorrow() - dt.timedelta(days=1)
+    agreed_plan(
+        w.amy,
+        w.sam_sw,
+        "stage2-action-plan",
+        agreed_on=today - dt.timedelta(days=30),
+        next_review_on=today + dt.timedelta(days=30),
+    )
+    return make_meeting(w, kind="stage_review", days=-1, held=True).pk
+
+
+def _review_api(w: Any) -> dict[str, Any]:
+    from openics.plans.actions import current_version
+    from openics.plans.models import Plan
+
+    plan = Plan.objects.filter(child=w.amy).latest("pk")
+    version = current_version(plan)
+    assert version is not None
+    return {
+        "plan": plan.pk,
+        "outcomes": [
+            {
+                "outcome": o["key"],
+                "happened": "Attendance rose",
+                "progress": "partly",
+                "targets": {t["key"]: "partly" for t in o["targets"]},
+            }
+            for o in version.content["outcomes"]
+        ],
+        "decision": "continue",
+        "decision_reason": "Good progress",
+        "next_review_on": (_tomorrow() + dt.timedelta(days=40)).isoformat(),
+    }
+
+
 ROUTES: dict[str, list[Case]] = {
     "child-meetings": [Case(kwargs={"child_id": "amy"}, expect=ok_for(PLAN_READERS))],
     "meeting-plan": [
@@ -221,6 +261,11 @@ ROUTES: dict[str, list[Case]] = {
         Case(kwargs={"meeting_id": _held}, expect=ok_for(PLAN_READERS)),
         Case(method="post", kwargs={"meeting_id": _held}, data=_send_form, expect=ok_for(PLAN_READERS, 302)),
     ],
+    # The printable record (re-authentication first): only once the meeting is held.
+    "meeting-record-pdf": [
+        Case(kwargs={"meeting_id": _held}, expect=ok_for(PLAN_READERS)),
+        Case(kwargs={"meeting_id": _future}, expect=ok_for(PLAN_READERS, 409)),
+    ],
     "meeting-distribution": [
         Case(kwargs={"meeting_id": _held}, expect=ok_for(PLAN_READERS)),
         Case(
@@ -291,6 +336,24 @@ ROUTES: dict[str, list[Case]] = {
     ],
     "api-meeting-record-copies": [
         Case(method="post", kwargs={"pk": _held}, data=_send_api, expect=ok_for(PLAN_READERS, 201), anonymous=ANON)
+    ],
+    # The review of a Stage 2 plan: written by Sam or Dee, not by Tara, Pat or Sean (403).
+    "api-meeting-plan-review": [
+        Case(
+            method="post",
+            kwargs={"pk": _held_review},
+            data=_review_api,
+            expect={**ok_for(("tara_ta", "pat_pm", "sean_sm"), 403), **ok_for(("sam_sw", "dee_dsl"), 201)},
+            anonymous=ANON,
+        ),
+        # A meeting not yet held cannot hold the review.
+        Case(
+            method="post",
+            kwargs={"pk": lambda w: (_held_review(w), _past(w))[1]},
+            data=_review_api,
+            expect=ok_for(PLAN_READERS, 409),
+            anonymous=ANON,
+        ),
     ],
     "api-meeting-distribution": [
         Case(kwargs={"pk": _held}, expect=ok_for(PLAN_READERS), anonymous=ANON),

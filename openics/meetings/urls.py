@@ -12,5 +12,6 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/cancel/", views.meeting_cancel, name="meeting-cancel"),
     path("meetings/<int:meeting_id>/record/", views.meeting_record, name="meeting-record"),
     path("meetings/<int:meeting_id>/send-record/", views.meeting_send_record, name="meeting-send-record"),
+    path("meetings/<int:meeting_id>/record/pdf/", views.meeting_record_pdf, name="meeting-record-pdf"),
     path("meetings/<int:meeting_id>/distribution/", views.meeting_distribution, name="meeting-distribution"),
 ]

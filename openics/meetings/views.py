@@ -17,6 +17,7 @@ from openics.core import audit
 from openics.core.access import MAX_ID, access_child
 from openics.core.actions import StaleEdit
 from openics.core.models import Person, User
+from openics.core.reauth import recent_authentication_required
 from openics.core.roles import Part
 from openics.core.views import child_context
 
@@ -405,6 +406,24 @@ def meeting_send_record(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(
         request, "meetings/send_record.html", _context(request, meeting, form=form), status=400 if form.errors else 200
     )
+
+
+@login_required
+@recent_authentication_required
+def meeting_record_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The record of a held meeting as a printable PDF, for staff."""
+    from .pdf import record_filename, render_record_pdf
+
+    user = _user(request)
+    meeting = meeting_for(user, meeting_id)
+    try:
+        pdf = render_record_pdf(meeting, printed_by=user)
+    except actions.MeetingRefused as refusal:
+        return _refused(request, meeting, refusal)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{record_filename(meeting)}"'
+    audit.record("export", user=user, obj=meeting, child_id=meeting.child_id, detail={"format": "pdf"})
+    return response
 
 
 @login_required

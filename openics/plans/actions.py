@@ -27,8 +27,10 @@ from openics.core.models import Person, User
 from openics.records.actions import RecordRefused
 
 from . import content as plan_content
+from .costs import action_keys
 from .deadlines import meet_open_reviews, schedule_next_review
 from .models import (
+    ActualCost,
     Level,
     LevelOfNeed,
     Plan,
@@ -448,6 +450,89 @@ def do_record_review(
     return review
 
 
+# ---------------------------------------------------------------- actual costs
+
+COSTS_NEED_AGREEMENT = "Actual costs are recorded once the plan has been agreed."
+
+
+def do_record_actual_cost(
+    plan: Plan,
+    *,
+    actor: User,
+    action_key: str,
+    amount_pence: int,
+    period_start: dt.date,
+    period_end: dt.date | None = None,
+    note: str = "",
+) -> ActualCost:
+    """Record what one of the plan's services actually cost over a period
+    (one day when `period_end` is not given).  A negative amount reduces
+    what was recorded (an entry in error, a refund) and needs its reason;
+    it cannot take the service's actual cost below nothing."""
+    _check_completer(plan.type, actor)
+    if plan.status == PlanStatus.DRAFT:
+        raise PlanRefused(COSTS_NEED_AGREEMENT, status=409)
+    period_end = period_end or period_start
+    note = note.strip()[:5_000]
+    errors: dict[str, str] = {}
+    if action_key not in action_keys(plan):
+        errors["action_key"] = "Select the service in the plan the cost is for"
+    if not isinstance(amount_pence, int) or isinstance(amount_pence, bool) or amount_pence == 0:
+        errors["amount"] = "Enter the actual cost in pounds and pence, like 120.50"
+    elif abs(amount_pence) > plan_content.COST_MAX_PENCE:
+        errors["amount"] = f"The actual cost must be {plan_content.pounds(plan_content.COST_MAX_PENCE)} or less"
+    elif amount_pence < 0 and not note:
+        errors["note"] = "Enter why the cost is reduced, for example a refund or an amount recorded in error"
+    if period_start > timezone.localdate():
+        errors["period_start"] = "The start of the period must be today or in the past"
+    if period_end > timezone.localdate():
+        errors["period_end"] = "The end of the period must be today or in the past"
+    elif period_end < period_start:
+        errors["period_end"] = "The end of the period must be the same as or after the start"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        # The plan's state as stored, and one entry at a time per plan, so two
+        # reductions cannot both pass the check below.
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        if locked.status == PlanStatus.DRAFT or locked.started_on is None:
+            raise PlanRefused(COSTS_NEED_AGREEMENT, status=409)
+        if period_start < locked.started_on:
+            raise ValidationError(
+                {"period_start": f"The period cannot start before the plan started on {locked.started_on:%d/%m/%Y}"}
+            )
+        if locked.ended_on is not None and period_end > locked.ended_on:
+            raise ValidationError(
+                {"period_end": f"The period cannot end after the plan ended on {locked.ended_on:%d/%m/%Y}"}
+            )
+        if amount_pence < 0:
+            so_far = sum(locked.actual_costs.filter(action_key=action_key).values_list("amount_pence", flat=True))
+            if so_far + amount_pence < 0:
+                raise ValidationError(
+                    {
+                        "amount": f"A reduction cannot be more than the {plan_content.pounds(so_far)} "
+                        "recorded for this service"
+                    }
+                )
+        row = ActualCost.objects.create(
+            plan=locked,
+            action_key=action_key,
+            amount_pence=amount_pence,
+            period_start=period_start,
+            period_end=period_end,
+            note=note,
+            recorded_by=actor,
+        )
+        audit.record(
+            "create",
+            user=actor,
+            obj=row,
+            child_id=locked.child_id,
+            detail={"plan": locked.pk, "action": action_key, "amount_pence": amount_pence},
+        )
+    return row
+
+
 __all__ = [
     "OWN_VERSION",
     "PlanRefused",
@@ -456,6 +541,7 @@ __all__ = [
     "do_agree",
     "do_endorse",
     "do_new_version",
+    "do_record_actual_cost",
     "do_record_level_of_need",
     "do_record_review",
     "do_save_draft",

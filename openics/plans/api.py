@@ -2,10 +2,12 @@
 
 `people/{child_id}/plans/` lists and starts a child's plans and
 `people/{child_id}/level-of-need/` lists and records levels of need;
-`plans/{id}/` reads a plan, with POST `versions` (a new draft version) and
-`reviews` (record a review); `plan-versions/{id}/` reads a version, PATCH
-saves a draft (with the counter it started from), POST `agree` and
-`endorse`.  Refusals answer with their message: 403 for who you are
+`plans/{id}/` reads a plan (with its estimated and actual cost), with POST
+`versions` (a new draft version) and `reviews` (record a review), and
+`actual-costs` (GET: estimated against actual per service, with the costs
+recorded; POST: record what a service cost); `plan-versions/{id}/` reads a
+version, PATCH saves a draft (with the counter it started from), POST
+`agree` and `endorse`.  Refusals answer with their message: 403 for who you are
 ("Nobody endorses a plan they wrote or agreed"), 409 for the state.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -28,9 +31,20 @@ from openics.core.models import User
 from openics.core.roles import Part
 from openics.meetings.models import DeliveryMethod, Distribution
 
-from . import actions
-from .content import total_cost_pence
-from .models import Level, LevelOfNeed, Plan, PlanReview, PlanVersion, Progress, ReviewDecision, Stage
+from . import actions, costs
+from .content import COST_MAX_PENCE, total_cost_pence
+from .models import (
+    ActualCost,
+    Level,
+    LevelOfNeed,
+    Plan,
+    PlanReview,
+    PlanVersion,
+    Progress,
+    ReviewDecision,
+    Stage,
+    VersionStatus,
+)
 from .types import all_plan_types, get_plan_type
 
 CHILD_PLANS = rf"people/(?P<child_id>{ID_PATTERN})/plans"
@@ -107,6 +121,10 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
     title = serializers.CharField(read_only=True)
     versions = PlanVersionSerializer(many=True, read_only=True)
     reviews = PlanReviewSerializer(many=True, read_only=True)
+    estimated_cost_pence = serializers.SerializerMethodField(
+        help_text="The estimated cost of the version in force (pence)"
+    )
+    actual_cost_pence = serializers.SerializerMethodField(help_text="The actual costs recorded (pence)")
 
     class Meta:
         model = Plan
@@ -125,8 +143,18 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
             "created_at",
             "versions",
             "reviews",
+            "estimated_cost_pence",
+            "actual_cost_pence",
         ]
         read_only_fields = fields
+
+    def get_estimated_cost_pence(self, obj: Plan) -> int:
+        # From the versions already read (prefetched for lists), not a query per plan.
+        agreed = [v for v in obj.versions.all() if v.status != VersionStatus.DRAFT]
+        return total_cost_pence(max(agreed, key=lambda v: v.number).content) if agreed else 0
+
+    def get_actual_cost_pence(self, obj: Plan) -> int:
+        return sum(c.amount_pence for c in obj.actual_costs.all())
 
 
 class PlanLevelSerializer(serializers.ModelSerializer[LevelOfNeed]):
@@ -193,11 +221,60 @@ class PlanLevelCreateSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=10_000)
 
 
+class ActualCostSerializer(serializers.ModelSerializer[ActualCost]):
+    class Meta:
+        model = ActualCost
+        fields = [
+            "id",
+            "plan",
+            "action_key",
+            "amount_pence",
+            "period_start",
+            "period_end",
+            "note",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+
+class ActualCostCreateSerializer(serializers.Serializer[Any]):
+    action_key = serializers.CharField(max_length=64, help_text="The key of the action (service) in the plan")
+    amount_pence = serializers.IntegerField(
+        min_value=-COST_MAX_PENCE,
+        max_value=COST_MAX_PENCE,
+        help_text="What it cost, in pence; negative to reduce what was recorded (with a note saying why)",
+    )
+    period_start = serializers.DateField()
+    period_end = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Blank: the period is the one day"
+    )
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class ServiceCostSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    what = serializers.CharField()
+    who = serializers.CharField()
+    in_force = serializers.BooleanField(help_text="False for a service a later version removed")
+    estimated_cost_pence = serializers.IntegerField(source="estimated_pence")
+    actual_cost_pence = serializers.IntegerField(source="actual_pence")
+
+
+class PlanCostsSerializer(serializers.Serializer[Any]):
+    """A plan's estimated and actual cost, per service, with the entries recorded."""
+
+    estimated_cost_pence = serializers.IntegerField()
+    actual_cost_pence = serializers.IntegerField()
+    services = ServiceCostSerializer(many=True)
+    entries = ActualCostSerializer(many=True)
+
+
 def _plans_of(child: Any) -> Any:
     assert child._grant is not None
     return (
         Plan.objects.filter(child=child, part__in=child._grant.parts)
-        .prefetch_related("versions", "reviews")
+        .prefetch_related("versions", "reviews", "actual_costs")
         .order_by("-created_at", "-pk")
     )
 
@@ -275,6 +352,42 @@ class PlanViewSet(viewsets.ViewSet):
             late_reason=d["late_reason"],
         )
         return Response(PlanReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=PlanCostsSerializer)
+    @extend_schema(methods=["POST"], request=ActualCostCreateSerializer, responses={201: ActualCostSerializer})
+    @action(detail=True, methods=["get", "post"], url_path="actual-costs", url_name="actual-costs")
+    def actual_costs(self, request: Request, pk: str) -> Response:
+        """The plan's estimated and actual cost per service, or record what a
+        service actually cost over a period."""
+        plan = self._plan(request, pk, for_write=request.method == "POST")
+        if request.method == "GET":
+            audit.record("view", user=_user(request), obj=plan, child_id=plan.child_id, detail={"page": "costs"})
+            rows = costs.by_action(plan, actions.current_version(plan))
+            data = {
+                "estimated_cost_pence": sum(r.estimated_pence for r in rows),
+                "actual_cost_pence": sum(r.actual_pence for r in rows),
+                "services": rows,
+                "entries": [e for r in rows for e in r.entries],
+            }
+            return Response(PlanCostsSerializer(data).data)
+        serializer = ActualCostCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        d = serializer.validated_data
+        try:
+            row = actions.do_record_actual_cost(
+                plan,
+                actor=_user(request),
+                action_key=d["action_key"],
+                amount_pence=d["amount_pence"],
+                period_start=d["period_start"],
+                period_end=d["period_end"],
+                note=d["note"],
+            )
+        except DjangoValidationError as error:
+            # The action names the amount as the page does (`amount`); here it is `amount_pence`.
+            errors = {("amount_pence" if k == "amount" else k): v for k, v in error.message_dict.items()}
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        return Response(ActualCostSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
 class PlanCopySerializer(serializers.ModelSerializer[Distribution]):
@@ -362,8 +475,6 @@ class PlanVersionViewSet(viewsets.ViewSet):
     def copies(self, request: Request, pk: str) -> Response:
         """Copies of an agreed version for the family: list, or record one
         (email sends the PDF through the outbox; withheld needs a reason)."""
-        from django.core.exceptions import ValidationError as DjangoValidationError
-
         from .pdf import check_copyable, copies_of, do_give_copy, preferred_language
 
         version = self._version(request, pk, for_write=request.method == "POST")

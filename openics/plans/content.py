@@ -356,6 +356,9 @@ def total_cost_pence(content: Mapping[str, Any]) -> int:
 def pounds(pence: int | None) -> str:
     if pence is None:
         return ""
+    if pence < 0:
+        # A refund or correction: "-£25.50", never Python's floor division's "£-26.50".
+        return f"-{pounds(-pence)}"
     return f"£{pence // 100:,}.{pence % 100:02d}"
 
 

@@ -203,11 +203,38 @@ class _Planner:
             draft = actions.do_new_version(plan, actor=worker, reason="The family moved house: contacts updated.")
             actions.do_agree(draft, actor=worker, agreed_on=day)
 
+    def spend(self, plan: Plan, worker: User, day: dt.date) -> None:
+        """What the plan's services actually cost since the plan started or
+        was last reviewed, invoiced the day before the review: near the
+        estimate (from 80% to 110%, no randomness, so the rest of the demo
+        stays as it was)."""
+        last = plan.reviews.order_by("-review_date").values_list("review_date", flat=True).first()
+        start = last or plan.started_on
+        end = day - dt.timedelta(days=1)
+        version = actions.current_version(plan)
+        if start is None or version is None or end < start:
+            return
+        for n, row in enumerate(version.content.get("actions") or []):
+            estimate = int(row.get("cost_pence") or 0)
+            if not estimate:
+                continue
+            with self.step(end):
+                actions.do_record_actual_cost(
+                    plan,
+                    actor=worker,
+                    action_key=row["key"],
+                    amount_pence=estimate * (8 + (plan.pk + n) % 4) // 10,
+                    period_start=start,
+                    period_end=end,
+                    note=f"Invoice {plan.pk}-{n + 1} for {start:%-d %B} to {end:%-d %B %Y}",
+                )
+
     def review(
         self, plan: Plan, worker: User, day: dt.date, decision: str, *, next_review_on: dt.date | None = None
     ) -> PlanReview | None:
         if day > self.today or plan.started_on is None or day <= plan.started_on:
             return None
+        self.spend(plan, worker, day)
         version = actions.current_version(plan)
         assert version is not None
         progress = self.rng.choice([Progress.MET, Progress.PARTLY, Progress.PARTLY, Progress.NOT_MET])

@@ -18,6 +18,7 @@ from django import forms
 from django.http import QueryDict
 
 from openics.web.forms import GovukDateField, GovukForm
+from openics.web.labels import translate_label
 
 from . import content as c
 from .models import Level, Progress, ReviewDecision, Stage
@@ -153,7 +154,9 @@ class PlanContentForm(GovukForm):
         t = plan_type
         f = self.fields
         if t.has("aim"):
-            f["aim"] = _text(SECTIONS["aim"], long=True, hint="What everyone wants to be different for the child.")
+            f["aim"] = _text(
+                translate_label(SECTIONS["aim"]), long=True, hint="What everyone wants to be different for the child."
+            )
         if t.has("needs"):
             for key, label in c.NEEDS_DOMAINS.items():
                 f[f"needs-{key}"] = _text(label, long=True)
@@ -197,7 +200,7 @@ class PlanContentForm(GovukForm):
             f["coordinator-none_reason"] = _text("If none is needed, why", long=True)
         if t.has("contingency"):
             f["contingency"] = _text(
-                SECTIONS["contingency"], long=True, hint="What will happen if the plan is not working."
+                translate_label(SECTIONS["contingency"]), long=True, hint="What will happen if the plan is not working."
             )
         if t.has("views"):
             for who in ("child", "parents"):
@@ -395,7 +398,7 @@ class StartPlanForm(GovukForm):
         super().__init__(*args, **kwargs)
         choice = self.fields["plan_type"]
         assert isinstance(choice, forms.ChoiceField)
-        choice.choices = [(t.id, t.title) for t in all_plan_types().values() if t.part in parts]
+        choice.choices = [(t.id, translate_label(t.title)) for t in all_plan_types().values() if t.part in parts]
 
 
 class AgreeForm(GovukForm):

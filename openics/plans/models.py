@@ -228,6 +228,40 @@ class LevelOfNeed(models.Model):
         return f"{self.level} (stage {self.stage}) from {self.decided_on}"
 
 
+class ActualCost(models.Model):
+    """What a service in the plan actually cost: an amount spent on one of
+    the plan's actions over a period (a single day when it starts and ends
+    the same day), and who recorded it.  Entries are never changed: an
+    amount recorded in error, or a refund, is a negative entry with its
+    reason, so the plan's actual cost is the sum of its entries."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="actual_costs")
+    # The stable key of the action in the plan's content (it survives new versions).
+    action_key = models.CharField(max_length=64)
+    amount_pence = models.BigIntegerField()
+    period_start = models.DateField()
+    period_end = models.DateField()
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "-period_start", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount_pence=0), name="plans_actual_cost_not_zero"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="plans_actual_cost_period_in_order"
+            ),
+            # A reduction says why.
+            models.CheckConstraint(
+                condition=Q(amount_pence__gt=0) | ~Q(note=""), name="plans_actual_cost_reduction_has_note"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Actual cost {self.amount_pence}p on plan {self.plan_id} from {self.period_start}"
+
+
 # ---------------------------------------------------------------- SEND One Planning
 #
 # A One Plan (plan type `one-plan`) runs the Assess, Plan, Do, Review cycle.

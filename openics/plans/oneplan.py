@@ -4,7 +4,8 @@ Plan and Review are the plans engine's own steps (`actions.do_agree`,
 `actions.do_record_review` on a plan of type `one-plan`); this module adds
 the evidence gathered to assess, the delivery log, and the request for an
 Education, Health and Care (EHC) needs assessment with its statutory
-deadlines.  Like `actions`, each `do_*` assumes access to the child was
+deadlines, and the family's copy of the One Plan (a PDF, and who got
+one).  Like `actions`, each `do_*` assumes access to the child was
 checked (the plan's part for a One Plan, `send` for an EHC request) and
 checks who may write itself.
 """
@@ -18,19 +19,23 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from openics.core import audit
 from openics.core.chronology import record_event
 from openics.core.models import Person, User
 from openics.core.roles import Part
+from openics.meetings.actions import distribution_for, do_record_distribution
+from openics.meetings.models import DeliveryMethod, Distribution
 from openics.records.deadlines import authority_for_child
 from openics.timescales.actions import do_cancel_deadlines, do_create_deadline, do_meet_deadline
 from openics.timescales.deadlines import setup_for
 from openics.timescales.errors import TimescaleError
 from openics.timescales.models import Deadline
 
-from .actions import PlanRefused, _check_completer, _roles
+from .actions import PlanRefused, _check_completer, _roles, current_version
 from .models import (
     DeliveredBy,
     DeliveryLogEntry,
@@ -41,7 +46,9 @@ from .models import (
     OnePlanEvidence,
     Plan,
     PlanStatus,
+    Progress,
 )
+from .pdf import LANGUAGE_NAMES, LANGUAGES, check_copy, email_copy, printable
 from .types import get_plan_type
 
 ONE_PLAN = "one-plan"
@@ -436,3 +443,117 @@ def do_record_ehc_step(
         )
         audit.record("update", user=actor, obj=current, child_id=current.child_id, detail={"step": step})
     return current
+
+
+# ---------------------------------------------------------------- the family's copy of the One Plan
+#
+# A family-readable PDF of the One Plan as it stands: the version in force
+# (what matters to the child, the outcomes and their targets, the support
+# and who gives it) and how the latest review went.  Built like the plan's
+# family copy (`pdf.py`): labels in the family's language, free text as
+# written, costs left out; each copy given, sent or withheld is a
+# `meetings.Distribution` row naming the plan.
+
+
+ONE_PLAN_NOT_AGREED = "This One Plan has not been agreed yet: only an agreed plan is copied to the family."
+
+
+def one_plan_printable(plan: Plan) -> dict[str, Any]:
+    """The One Plan shaped for the family (labels stay lazy): the version
+    in force, and the latest review with each outcome as the review saw it."""
+    version = current_version(plan)
+    if version is None:
+        raise PlanRefused(ONE_PLAN_NOT_AGREED, status=409)
+    review = plan.reviews.select_related("version").order_by("-review_date", "-pk").first()
+    reviewed: list[dict[str, Any]] = []
+    if review is not None:
+        progress = dict(Progress.choices)
+        for number, outcome in enumerate(review.version.content.get("outcomes") or [], 1):
+            entry = review.outcome_entry(outcome.get("key") or "")
+            reviewed.append(
+                {
+                    "number": number,
+                    "text": outcome.get("text") or "",
+                    "progress": progress.get(entry.get("progress") or "", ""),
+                    "happened": entry.get("happened") or "",
+                }
+            )
+    return {"version": version, "content": printable(version), "review": review, "reviewed": reviewed}
+
+
+def render_one_plan_pdf(plan: Plan, *, language: str, printed_by: User) -> bytes:
+    """The family's copy of the One Plan as PDF bytes, in `language`."""
+    from weasyprint import HTML
+
+    if plan.plan_type != ONE_PLAN:
+        raise PlanRefused("Only a One Plan is printed as a One Plan.", status=409)
+    if language not in LANGUAGES:
+        raise ValidationError({"language": "Choose English, Welsh or Polish"})
+    shaped = one_plan_printable(plan)
+    with translation.override(language):
+        html = render_to_string(
+            "plans/pdf/one_plan.html",
+            {
+                **shaped,
+                "plan": plan,
+                "child": plan.child,
+                "printed_at": timezone.localtime(),
+                "printed_by": printed_by,
+                "lang": language.split("-")[0],
+            },
+        )
+    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+
+
+def one_plan_filename(plan: Plan, language: str) -> str:
+    return f"one-plan-{plan.pk}-{language.split('-')[0]}.pdf"
+
+
+def one_plan_copies(plan: Plan) -> QuerySet[Distribution]:
+    return distribution_for(plan)
+
+
+def do_give_one_plan_copy(
+    plan: Plan,
+    *,
+    actor: User,
+    recipient: str,
+    method: str = "",
+    address: str = "",
+    language: str = "en-gb",
+    withheld: bool = False,
+    withheld_reason: str = "",
+) -> Distribution:
+    """Record a copy of the One Plan given by hand, posted, emailed (the PDF
+    attached through the outbox) or withheld with its reason.  Assumes the
+    caller checked write access to the child in the plan's part."""
+    if plan.plan_type != ONE_PLAN:
+        raise PlanRefused("Only a One Plan is copied as a One Plan.", status=409)
+    one_plan_printable(plan)  # refuses a plan not yet agreed
+    check_copy(
+        recipient=recipient,
+        method=method,
+        address=address,
+        language=language,
+        withheld=withheld,
+        withheld_reason=withheld_reason,
+    )
+    with transaction.atomic():
+        message = None
+        if not withheld and method == DeliveryMethod.EMAIL:
+            pdf = render_one_plan_pdf(plan, language=language, printed_by=actor)
+            message = email_copy(
+                address=address, pdf=pdf, filename=one_plan_filename(plan, language), language=language
+            )
+        return do_record_distribution(
+            plan,
+            child=plan.child,
+            actor=actor,
+            recipient=recipient,
+            method="" if withheld else method,
+            address="" if withheld else address,
+            language=LANGUAGE_NAMES[language],
+            withheld=withheld,
+            withheld_reason=withheld_reason,
+            outbox=message,
+        )

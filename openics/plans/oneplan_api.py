@@ -1,7 +1,8 @@
 """SEND One Planning and EHC needs assessment requests through the REST API.
 
 `one-plans/{id}/` reads a One Plan's evidence, delivery log and cycles,
-with POST `evidence` and `delivery-log`; `people/{child_id}/ehc-requests/`
+with POST `evidence` and `delivery-log`, and `copies` lists and records
+the family's copies of the One Plan (an emailed one carries the PDF); `people/{child_id}/ehc-requests/`
 lists and records requests; `ehc-requests/{id}/` reads one with its
 deadlines, and POST `steps` records the next statutory step.  The same
 actions and access chokepoint as the pages (openics/plans/oneplan.py).
@@ -24,8 +25,9 @@ from openics.core.access import access_child
 from openics.core.api import ID_PATTERN
 
 from . import oneplan
-from .api import CHILD_ID, _pk, _user
+from .api import CHILD_ID, PlanCopyCreateSerializer, PlanCopySerializer, _pk, _user
 from .models import DeliveredBy, DeliveryLogEntry, EhcRequest, EhcRequester, EvidenceKind, OnePlanEvidence, Plan
+from .pdf import preferred_language
 
 CHILD_EHC_REQUESTS = rf"people/(?P<child_id>{ID_PATTERN})/ehc-requests"
 
@@ -200,6 +202,24 @@ class OnePlanViewSet(viewsets.ViewSet):
         serializer.is_valid(raise_exception=True)
         row = oneplan.do_log_delivery(plan, actor=_user(request), **serializer.validated_data)
         return Response(DeliverySerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=PlanCopySerializer(many=True))
+    @extend_schema(methods=["POST"], request=PlanCopyCreateSerializer, responses={201: PlanCopySerializer})
+    @action(detail=True, methods=["get", "post"])
+    def copies(self, request: Request, pk: str) -> Response:
+        """Copies of the One Plan for the family: list, or record one (email
+        sends the One Plan PDF through the outbox; withheld needs a reason)."""
+        plan = self._plan(request, pk, for_write=request.method == "POST")
+        oneplan.one_plan_printable(plan)  # refuses a plan not yet agreed (409)
+        if request.method == "GET":
+            audit.record("view", user=_user(request), obj=plan, child_id=plan.child_id, detail={"page": "copies"})
+            return Response(PlanCopySerializer(oneplan.one_plan_copies(plan), many=True).data)
+        serializer = PlanCopyCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data["language"] = data["language"] or preferred_language(plan.child)
+        row = oneplan.do_give_one_plan_copy(plan, actor=_user(request), **data)
+        return Response(PlanCopySerializer(row).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(list=extend_schema(parameters=[CHILD_ID]), create=extend_schema(parameters=[CHILD_ID]))

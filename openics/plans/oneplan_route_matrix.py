@@ -104,6 +104,14 @@ def _step_form(w: Any) -> dict[str, str]:
     return {"step": "assess", **_date("on", _today()), "reasons": "Needs are complex"}
 
 
+_COPY_BY_POST = {
+    "recipient": "Amy's mother",
+    "method": "post",
+    "address": "1 High Street, Northtown",
+    "language": "en-gb",
+}
+
+
 ROUTES: dict[str, list[Case]] = {
     "one-plan-cycles": [Case(kwargs={"plan_id": _one_plan_id}, expect=ok_for(READERS))],
     "one-plan-evidence-add": [
@@ -113,6 +121,12 @@ ROUTES: dict[str, list[Case]] = {
     "one-plan-delivery-add": [
         Case(kwargs={"plan_id": _one_plan_id}, expect=ok_for(READERS)),
         Case(method="post", kwargs={"plan_id": _one_plan_id}, data=_delivery_form, expect=_answers(302)),
+    ],
+    # The family's copy of the One Plan: anyone who may write to the child's plans records a copy.
+    "one-plan-pdf": [Case(kwargs={"plan_id": _one_plan_id}, expect=ok_for(READERS))],
+    "one-plan-copies": [
+        Case(kwargs={"plan_id": _one_plan_id}, expect=ok_for(READERS)),
+        Case(method="post", kwargs={"plan_id": _one_plan_id}, data=_COPY_BY_POST, expect=ok_for(READERS, 302)),
     ],
     "child-ehc-requests": [Case(kwargs={"child_id": "amy"}, expect=ok_for(READERS))],
     "ehc-request-new": [
@@ -156,6 +170,16 @@ ROUTES.update(
                 expect=_answers(201),
                 anonymous=ANON,
             )
+        ],
+        "api-one-plan-copies": [
+            Case(kwargs={"pk": _one_plan_id}, expect=ok_for(READERS), anonymous=ANON),
+            Case(
+                method="post",
+                kwargs={"pk": _one_plan_id},
+                data=_COPY_BY_POST,
+                expect=ok_for(READERS, 201),
+                anonymous=ANON,
+            ),
         ],
         "api-child-ehc-request-list": [
             Case(kwargs={"child_id": "amy"}, expect=ok_for(READERS), anonymous=ANON),

@@ -12,16 +12,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from openics.core import audit
 from openics.core.access import MAX_ID, access_child
 from openics.core.models import User
+from openics.core.reauth import recent_authentication_required
 from openics.core.views import child_context
 from openics.web.forms import GovukDateField, GovukForm
 
 from . import oneplan
 from .actions import PlanRefused, current_version
 from .models import DeliveredBy, EhcRequest, EhcRequester, EvidenceKind, Plan
+from .pdf import LANGUAGES, preferred_language
+from .pdf_views import WITHHELD, CopyForm
+from .views import _refused
 
 # ---------------------------------------------------------------- forms
 
@@ -243,6 +249,79 @@ def one_plan_log_delivery(request: HttpRequest, plan_id: int) -> HttpResponse:
     context = child_context(request, plan.child)
     context.update({"plan": plan, "form": form})
     return render(request, "plans/oneplan/delivery_form.html", context, status=_status(form, refused))
+
+
+# ---------------------------------------------------------------- the family's copy
+
+
+@login_required
+@recent_authentication_required
+def one_plan_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The family's copy of the One Plan as a PDF, in the chosen language."""
+    user = _user(request)
+    plan = _one_plan(user, plan_id)
+    chosen = request.GET.get("lang", "")
+    language = chosen if chosen in LANGUAGES else preferred_language(plan.child)
+    try:
+        pdf = oneplan.render_one_plan_pdf(plan, language=language, printed_by=user)
+    except PlanRefused as refusal:
+        return _refused(request, plan, refusal)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{oneplan.one_plan_filename(plan, language)}"'
+    audit.record(
+        "export",
+        user=user,
+        obj=plan,
+        child_id=plan.child_id,
+        detail={"format": "pdf", "document": "one-plan", "language": language},
+    )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def one_plan_copies(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Copies of the One Plan for the family: who got one, when, how; record another."""
+    user = _user(request)
+    plan = _one_plan(user, plan_id, for_write=request.method == "POST")
+    if current_version(plan) is None:
+        return _refused(request, plan, PlanRefused(oneplan.ONE_PLAN_NOT_AGREED, status=409))
+    default_language = preferred_language(plan.child)
+    form = CopyForm(request.POST if request.method == "POST" else None, initial={"language": default_language})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        withheld = d["method"] == WITHHELD
+        try:
+            oneplan.do_give_one_plan_copy(
+                plan,
+                actor=user,
+                recipient=d["recipient"],
+                method="" if withheld else d["method"],
+                address=d["address"],
+                language=d["language"],
+                withheld=withheld,
+                withheld_reason=d["withheld_reason"],
+            )
+        except PlanRefused as refusal:
+            return _refused(request, plan, refusal)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Copy recorded"))
+            return redirect("one-plan-copies", plan_id=plan.pk)
+    elif request.method == "GET":
+        audit.record("view", user=user, obj=plan, child_id=plan.child_id, detail={"page": "one-plan-copies"})
+    context = child_context(request, plan.child)
+    context.update(
+        {
+            "plan": plan,
+            "rows": oneplan.one_plan_copies(plan),
+            "form": form,
+            "languages": list(LANGUAGES.items()),
+            "default_language": default_language,
+        }
+    )
+    return render(request, "plans/oneplan/copies.html", context, status=400 if form.errors else 200)
 
 
 # ---------------------------------------------------------------- EHC needs assessment requests

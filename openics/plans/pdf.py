@@ -155,21 +155,11 @@ def copies_of(version: PlanVersion) -> QuerySet[Distribution]:
     return distribution_for(version)
 
 
-def do_give_copy(
-    version: PlanVersion,
-    *,
-    actor: User,
-    recipient: str,
-    method: str = "",
-    address: str = "",
-    language: str = "en-gb",
-    withheld: bool = False,
-    withheld_reason: str = "",
-) -> Distribution:
-    """Record a copy of an agreed version given by hand, posted, emailed
-    (an outbox row with the PDF attached) or withheld with its reason.
-    Assumes the caller checked write access to the child."""
-    check_copyable(version)
+def check_copy(
+    *, recipient: str, method: str, address: str, language: str, withheld: bool, withheld_reason: str
+) -> None:
+    """What a copy for the family needs: who it is for, and how it was given
+    (an email or postal address to match) or why it is withheld."""
     errors: dict[str, str] = {}
     if language not in LANGUAGES:
         errors["language"] = "Choose English, Welsh or Polish"
@@ -189,31 +179,62 @@ def do_give_copy(
         errors["address"] = "Enter the postal address the copy was sent to"
     if errors:
         raise ValidationError(errors)
+
+
+def email_copy(*, address: str, pdf: bytes, filename: str, language: str) -> OutboxMessage:
+    """The outbox email carrying a family copy, the PDF attached (base64),
+    its words in the family's language.  Inside the caller's transaction."""
+    with translation.override(language):
+        subject = str(_("Your copy of the plan"))
+        body = str(
+            _(
+                "Your copy of the plan is attached. Please keep it safe and do not share it. "
+                "If you have questions, contact the person who sent it."
+            )
+        )
+    return OutboxMessage.objects.create(
+        to=address.strip(),
+        subject=subject[:200],
+        body=body + "\n",
+        attachments=[
+            {
+                "filename": filename,
+                "content_type": "application/pdf",
+                "encoding": "base64",
+                "content": base64.b64encode(pdf).decode("ascii"),
+            }
+        ],
+    )
+
+
+def do_give_copy(
+    version: PlanVersion,
+    *,
+    actor: User,
+    recipient: str,
+    method: str = "",
+    address: str = "",
+    language: str = "en-gb",
+    withheld: bool = False,
+    withheld_reason: str = "",
+) -> Distribution:
+    """Record a copy of an agreed version given by hand, posted, emailed
+    (an outbox row with the PDF attached) or withheld with its reason.
+    Assumes the caller checked write access to the child."""
+    check_copyable(version)
+    check_copy(
+        recipient=recipient,
+        method=method,
+        address=address,
+        language=language,
+        withheld=withheld,
+        withheld_reason=withheld_reason,
+    )
     with transaction.atomic():
         message = None
         if not withheld and method == DeliveryMethod.EMAIL:
             pdf = render_plan_pdf(version, language=language, printed_by=actor)
-            with translation.override(language):
-                subject = str(_("Your copy of the plan"))
-                body = str(
-                    _(
-                        "Your copy of the plan is attached. Please keep it safe and do not share it. "
-                        "If you have questions, contact the person who sent it."
-                    )
-                )
-            message = OutboxMessage.objects.create(
-                to=address.strip(),
-                subject=subject[:200],
-                body=body + "\n",
-                attachments=[
-                    {
-                        "filename": pdf_filename(version, language),
-                        "content_type": "application/pdf",
-                        "encoding": "base64",
-                        "content": base64.b64encode(pdf).decode("ascii"),
-                    }
-                ],
-            )
+            message = email_copy(address=address, pdf=pdf, filename=pdf_filename(version, language), language=language)
         return do_record_distribution(
             version,
             child=version.plan.child,

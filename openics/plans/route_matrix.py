@@ -152,6 +152,32 @@ def _agree_api(w: Any) -> dict[str, str]:
     }
 
 
+def _latest_action_key(w: Any) -> str:
+    from openics.plans.actions import current_version
+    from openics.plans.models import Plan
+
+    version = current_version(Plan.objects.filter(child=w.amy).latest("pk"))
+    assert version is not None
+    return str(version.content["actions"][0]["key"])
+
+
+def _cost_form(w: Any) -> dict[str, str]:
+    return {
+        "action_key": _latest_action_key(w),
+        "amount": "240.00",
+        **_date("period_start", _today() - dt.timedelta(days=7)),
+        "note": "Invoice 1001",
+    }
+
+
+def _cost_api(w: Any) -> dict[str, Any]:
+    return {
+        "action_key": _latest_action_key(w),
+        "amount_pence": 24_000,
+        "period_start": (_today() - dt.timedelta(days=7)).isoformat(),
+    }
+
+
 ROUTES: dict[str, list[Case]] = {
     "child-plans": [Case(kwargs={"child_id": "amy"}, expect=ok_for(PLAN_READERS))],
     "plan-start": [
@@ -199,6 +225,26 @@ ROUTES: dict[str, list[Case]] = {
             kwargs={"plan_id": _agreed_plan_id},
             data=_review_form,
             expect=_answers(STAGE2_WRITERS, 302, NOT_STAGE2_WRITERS),
+        ),
+    ],
+    # Actual costs: recorded by whoever writes the plan type (Sam and Dee for a Stage 2 plan).
+    "plan-costs": [
+        Case(kwargs={"plan_id": _agreed_plan_id}, expect=ok_for(PLAN_READERS)),
+        Case(
+            method="post",
+            kwargs={"plan_id": _agreed_plan_id},
+            data=_cost_form,
+            expect=_answers(STAGE2_WRITERS, 302, NOT_STAGE2_WRITERS),
+        ),
+    ],
+    "api-plan-actual-costs": [
+        Case(kwargs={"pk": _agreed_plan_id}, expect=ok_for(PLAN_READERS), anonymous=ANON),
+        Case(
+            method="post",
+            kwargs={"pk": _agreed_plan_id},
+            data=_cost_api,
+            expect=_answers(STAGE2_WRITERS, 201, NOT_STAGE2_WRITERS),
+            anonymous=ANON,
         ),
     ],
     "plan-review-detail": [Case(kwargs={"review_id": _reviewed_id}, expect=ok_for(PLAN_READERS))],

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import pdf_views, views
+from . import cost_views, pdf_views, views
 
 urlpatterns = [
     path("", include("openics.plans.oneplan_urls")),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/compare/", views.plan_compare, name="plan-compare"),
     path("plans/<int:plan_id>/new-version/", views.plan_new_version, name="plan-new-version"),
     path("plans/<int:plan_id>/review/", views.plan_review, name="plan-review"),
+    path("plans/<int:plan_id>/costs/", cost_views.plan_costs, name="plan-costs"),
     path("plan-versions/<int:version_id>/", views.version_detail, name="plan-version-detail"),
     path("plan-versions/<int:version_id>/edit/", views.version_edit, name="plan-version-edit"),
     path("plan-versions/<int:version_id>/agree/", views.version_agree, name="plan-version-agree"),

@@ -20,7 +20,7 @@ from openics.core.models import User
 from openics.core.roles import Part
 from openics.core.views import child_context
 
-from . import actions
+from . import actions, costs
 from . import content as plan_content
 from .deadlines import review_mode
 from .forms import (
@@ -70,24 +70,6 @@ def _refused(request: HttpRequest, plan: Plan, refusal: actions.PlanRefused) -> 
     return render(request, "plans/refused.html", context, status=refusal.status)
 
 
-def child_costs(child: Any, parts: frozenset[str]) -> int:
-    """Estimated cost of the current versions of the child's open plans (pence)."""
-    versions = (
-        PlanVersion.objects.filter(plan__child=child, plan__part__in=parts, plan__status=PlanStatus.ACTIVE)
-        .exclude(status=VersionStatus.DRAFT)
-        .order_by("plan_id", "-number")
-        .values_list("plan_id", "content")
-    )
-    seen: set[int] = set()
-    total = 0
-    for plan_id, content in versions:
-        if plan_id in seen:
-            continue
-        seen.add(plan_id)
-        total += plan_content.total_cost_pence(content)
-    return total
-
-
 @login_required
 def child_plans(request: HttpRequest, child_id: int) -> HttpResponse:
     user = _user(request)
@@ -100,7 +82,7 @@ def child_plans(request: HttpRequest, child_id: int) -> HttpResponse:
         {
             "plans": plans,
             "level": LevelOfNeed.objects.current_for(child),
-            "total_cost": plan_content.pounds(child_costs(child, child._grant.parts)),
+            "costs": costs.child_costs(child, child._grant.parts),
         }
     )
     return render(request, "plans/child_plans.html", context)
@@ -158,8 +140,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "shown": shown,
             "content": _display(plan, shown.content if shown else {}),
             "reviews": plan.reviews.select_related("created_by").order_by("-review_date", "-pk"),
-            "plan_cost": plan_content.pounds(plan_content.total_cost_pence(current.content) if current else 0),
-            "child_cost": plan_content.pounds(child_costs(plan.child, grant.parts)),
+            "plan_costs": costs.plan_costs(plan, current),
+            "child_costs": costs.child_costs(plan.child, grant.parts),
             "review_mode": review_mode(plan, user).describe(),
             "can_endorse": current is not None and _can_endorse(current, user),
             **_permissions(plan, user),

@@ -10,6 +10,7 @@ from django import forms
 
 from openics.core.models import Organisation
 from openics.web.forms import GovukDateField, GovukForm
+from openics.web.labels import translate_label
 
 from .definitions import FieldDef, RecordDefinition, current_definitions
 
@@ -18,7 +19,13 @@ MAX_RADIOS = 6
 
 
 def _form_field(field: FieldDef) -> forms.Field:
-    common: dict[str, Any] = {"label": field.label, "help_text": field.hint, "required": False}
+    # Built for each request, so the labels are in the reader's language.
+    common: dict[str, Any] = {
+        "label": translate_label(field.label),
+        "help_text": translate_label(field.hint),
+        "required": False,
+    }
+    options = [(code, translate_label(label)) for code, label in field.options]
     if field.type == "text":
         return forms.CharField(max_length=500, **common)
     if field.type == "longtext":
@@ -26,11 +33,11 @@ def _form_field(field: FieldDef) -> forms.Field:
     if field.type == "date":
         return GovukDateField(**common)
     if field.type in {"choice", "yesno"}:
-        if len(field.options) <= MAX_RADIOS:
-            return forms.ChoiceField(choices=list(field.options), widget=forms.RadioSelect, **common)
-        return forms.ChoiceField(choices=[("", "Select an option"), *field.options], **common)
+        if len(options) <= MAX_RADIOS:
+            return forms.ChoiceField(choices=options, widget=forms.RadioSelect, **common)
+        return forms.ChoiceField(choices=[("", "Select an option"), *options], **common)
     if field.type == "multichoice":
-        return forms.MultipleChoiceField(choices=list(field.options), widget=forms.CheckboxSelectMultiple, **common)
+        return forms.MultipleChoiceField(choices=options, widget=forms.CheckboxSelectMultiple, **common)
     if field.type == "number":
         return forms.IntegerField(min_value=0, max_value=1_000_000, **common)
     return forms.ModelChoiceField(Organisation.objects.order_by("name"), empty_label="Select an agency", **common)
@@ -88,7 +95,7 @@ class StartRecordForm(GovukForm):
         super().__init__(*args, **kwargs)
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
-        kind.choices = [(d.kind, d.title) for d in current_definitions().values()]
+        kind.choices = [(d.kind, translate_label(d.title)) for d in current_definitions().values()]
         kind.error_messages["required"] = "Select the record to start"
 
 

@@ -16,7 +16,7 @@ seconds at 5,000 cases, the visibility subqueries being repeated per query.)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -32,6 +32,9 @@ from openics.core.roles import SOCIAL_CARE_ROLES, Role
 from openics.core.views import _url_maker
 from openics.timescales.models import Deadline, DeadlineStatus, people_by_parts
 from openics.web.forms import GovukForm
+
+if TYPE_CHECKING:
+    from openics.plans.costs import TeamCosts
 
 DEADLINES_PAGE = 50
 # A worker's children are listed (when the list is filtered to them) up to this many.
@@ -150,32 +153,14 @@ def team_deadlines(cases: TeamCases, team_ids: list[int]) -> list[tuple[int, int
     return [(pk, child, status) for pk, child, part, status in rows if part in parts_of.get(child, frozenset())]
 
 
-def team_plan_costs(cases: TeamCases, team_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Per team: (children with an active plan, estimated cost in pence) of
-    the current agreed versions of the active plans of the teams' children,
-    in the parts the user may see.  One query, whatever the number of children."""
-    from openics.plans.content import total_cost_pence
-    from openics.plans.models import PlanStatus, PlanVersion, VersionStatus
+def team_plan_costs(cases: TeamCases, team_ids: list[int]) -> dict[int, TeamCosts]:
+    """Per team (`plans.costs.TeamCosts`): the children with an active plan,
+    and the estimated and actual cost of those plans, for the teams'
+    children, in the parts the user may see.  Two queries, whatever the
+    number of children."""
+    from openics.plans.costs import team_costs
 
-    rows = (
-        PlanVersion.objects.filter(
-            plan__status=PlanStatus.ACTIVE, plan__child_id__in=team_allocations(team_ids).values("child_id")
-        )
-        .exclude(status=VersionStatus.DRAFT)
-        .order_by("plan_id", "-number")
-        .values_list("plan_id", "plan__child_id", "plan__part", "content")
-    )
-    seen: set[int] = set()
-    costs: dict[int, int] = {}
-    children: dict[int, set[int]] = {}
-    for plan_id, child_id, part, content in rows:
-        if plan_id in seen or part not in cases.parts_of.get(child_id, frozenset()):
-            continue
-        seen.add(plan_id)
-        team_id = cases.team_of[child_id]
-        costs[team_id] = costs.get(team_id, 0) + total_cost_pence(content)
-        children.setdefault(team_id, set()).add(child_id)
-    return {team_id: (len(children[team_id]), cost) for team_id, cost in costs.items()}
+    return team_costs(team_allocations(team_ids).values("child_id"), team_of=cases.team_of, parts_of=cases.parts_of)
 
 
 def _workers(team_ids: list[int], also: set[int]) -> list[WorkerRow]:
@@ -290,12 +275,17 @@ def team_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     from openics.plans.content import pounds
+    from openics.plans.costs import Costs, TeamCosts
 
     costs = team_plan_costs(cases, team_ids)
-    counted = [(t, *costs.get(t.pk, (0, 0))) for t in teams if t.pk in in_teams]
+    counted = [(t, costs.get(t.pk) or TeamCosts()) for t in teams if t.pk in in_teams]
+    total = sum((row.costs for _t, row in counted), Costs())
     context = {
-        "plan_costs": [(t, n, pounds(cost)) for t, n, cost in counted],
-        "plan_costs_total": pounds(sum(cost for _t, _n, cost in counted)),
+        "plan_costs": [(t, row.children, pounds(row.costs.estimated_pence)) for t, row in counted],
+        "plan_costs_total": total.estimated,
+        # The same rows with the actual cost beside the estimate.
+        "plan_cost_rows": [(t, row.children, row.costs) for t, row in counted],
+        "plan_costs_totals": total,
         "form": form,
         "teams": teams,
         "workers": rows,

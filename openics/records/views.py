@@ -21,9 +21,10 @@ from openics.core.actions import StaleEdit
 from openics.core.models import Organisation, Person, User
 from openics.core.roles import Part
 from openics.core.views import child_context
+from openics.web.labels import translate_label
 
 from . import actions, linking
-from .definitions import RecordDefinition, current_definitions, get_definition
+from .definitions import FieldDef, RecordDefinition, current_definitions, get_definition
 from .forms import (
     CorrectForm,
     LinkChildrenForm,
@@ -79,7 +80,8 @@ def _allowed(record: CaseRecord, user: User) -> dict[str, bool]:
 
 
 def display_values(definition: RecordDefinition, data: dict[str, Any]) -> list[tuple[Any, list[tuple[str, str]]]]:
-    """Sections of (label, value as text) for reading; agencies in one query."""
+    """Sections of (label, value as text) for reading; agencies in one query.
+    Labels and choices are in the reader's language; what was typed is as typed."""
     agency_ids = [data[f.name] for f in definition.fields if f.type == "agency" and isinstance(data.get(f.name), int)]
     agencies = dict(Organisation.objects.filter(pk__in=agency_ids).values_list("pk", "name")) if agency_ids else {}
     sections = []
@@ -90,18 +92,25 @@ def display_values(definition: RecordDefinition, data: dict[str, Any]) -> list[t
             if value in (None, "", []):
                 text = ""
             elif field.type in {"choice", "yesno"}:
-                text = field.option_label(value)
+                text = _option_text(field, value)
             elif field.type == "multichoice":
-                text = ", ".join(field.option_label(v) for v in value)
+                text = ", ".join(_option_text(field, v) for v in value)
             elif field.type == "agency":
                 text = agencies.get(value, "")
             elif field.type == "date":
                 text = _uk_date(value)
             else:
                 text = str(value)
-            rows.append((field.label, text))
+            rows.append((translate_label(field.label), text))
         sections.append((section, rows))
     return sections
+
+
+def _option_text(field: FieldDef, code: Any) -> str:
+    """A choice's label in the reader's language; a stored value that is not
+    one of the options (never expected) is shown as stored, untranslated."""
+    labels = dict(field.options)
+    return translate_label(labels[code]) if code in labels else str(code)
 
 
 def _uk_date(value: str) -> str:
@@ -160,7 +169,7 @@ def _offer_only_profile_kinds(form: StartRecordForm, child_id: int, user: User) 
     """List only the record types the child's authority's timescale profile uses."""
     kind = form.fields["kind"]
     assert isinstance(kind, ChoiceField)
-    kind.choices = [(d.kind, d.title) for d in offered_definitions(child_id, user)]
+    kind.choices = [(d.kind, translate_label(d.title)) for d in offered_definitions(child_id, user)]
     kind.error_messages["invalid_choice"] = (
         "This record type is not used by the child's local authority: select one of the records listed"
     )

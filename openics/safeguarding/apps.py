@@ -25,3 +25,5 @@ class SafeguardingConfig(AppConfig):
         register_merge_model("cp_file_transfers", "safeguarding.FileTransfer")
         register_merge_model("cp_file_destructions", "safeguarding.FileDestruction")
         register_merge_model("cp_file_requests", "safeguarding.FileRequest")
+
+        from . import demo  # noqa: F401  (registers the demo extension)

@@ -335,6 +335,10 @@ class FileRequest(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     answer_note = models.CharField(max_length=500, blank=True)
+    # The transfer that sent the file, when it went through OpenICS.
+    transfer = models.ForeignKey(
+        FileTransfer, null=True, blank=True, on_delete=models.PROTECT, related_name="answered_requests"
+    )
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

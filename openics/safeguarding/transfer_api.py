@@ -110,6 +110,7 @@ class FileRequestSerializer(serializers.ModelSerializer[FileRequest]):
             "answered_at",
             "answered_by",
             "answer_note",
+            "transfer",
         ]
         read_only_fields = fields
 

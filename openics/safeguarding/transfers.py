@@ -339,6 +339,7 @@ def do_start_transfer(
             started_by=actor,
         )
         if to_school is not None:
+            _answer_requests_by(transfer, actor=actor)
             for lead in safeguarding_leads(to_school.pk):
                 notify(
                     lead,
@@ -355,6 +356,33 @@ def do_start_transfer(
             detail={"method": method, "concerns": transfer.concern_count, "due_on": due_on.isoformat()},
         )
     return transfer
+
+
+def _answer_requests_by(transfer: FileTransfer, *, actor: User) -> None:
+    """The receiving school's open requests for this file are answered by
+    the transfer itself, linked to it."""
+    waiting = FileRequest.objects.select_for_update().filter(
+        child_id=transfer.child_id,
+        school_id=transfer.to_school_id,
+        previous_school_id=transfer.from_school_id,
+        answered_at__isnull=True,
+    )
+    now = timezone.now()
+    for req in waiting:
+        FileRequest.objects.filter(pk=req.pk).update(
+            answer=FileRequestAnswer.SENT,
+            answered_at=now,
+            answered_by=actor,
+            answer_note="Sent through OpenICS",
+            transfer=transfer,
+        )
+        audit.record(
+            "file_request_answer",
+            user=actor,
+            obj=req,
+            child_id=req.child_id,
+            detail={"answer": FileRequestAnswer.SENT, "transfer": transfer.pk},
+        )
 
 
 def do_mark_package_downloaded(transfer: FileTransfer, *, actor: User) -> None:
@@ -597,9 +625,20 @@ def do_answer_request(req: FileRequest, *, actor: User, answer: str, note: str =
             raise ValidationError({"answer": "The request has already been answered"})
         now = timezone.now()
         note = (note or "").strip()[:500]
+        # "File sent" from a school on OpenICS names the transfer that sent it.
+        transfer = None
+        if answer == FileRequestAnswer.SENT and req.previous_school_id is not None:
+            transfer = (
+                FileTransfer.objects.filter(
+                    child_id=req.child_id, from_school_id=req.previous_school_id, to_school_id=req.school_id
+                )
+                .order_by("-started_at", "-pk")
+                .first()
+            )
         FileRequest.objects.filter(pk=req.pk).update(
-            answer=answer, answered_at=now, answered_by=actor, answer_note=note
+            answer=answer, answered_at=now, answered_by=actor, answer_note=note, transfer=transfer
         )
+        req.transfer = transfer
         req.answer, req.answered_at, req.answered_by, req.answer_note = answer, now, actor, note
         for lead in safeguarding_leads(req.school_id):
             if lead.pk != actor.pk:

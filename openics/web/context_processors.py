@@ -45,6 +45,16 @@ def _in_school_ops(request: HttpRequest) -> bool:
     return bool(staff_context(user).roles & (SCHOOL_ROLES | {Role.LADO}))  # type: ignore[arg-type]
 
 
+def _is_records_reviewer(request: HttpRequest) -> bool:
+    """Whether to show "Retention" (a reviewer of some class of record)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    from openics.retention.actions import is_records_reviewer
+
+    return is_records_reviewer(user)  # type: ignore[arg-type]
+
+
 def site(request: HttpRequest) -> dict[str, object]:
     return {
         "demo_mode": settings.DEMO_MODE,
@@ -54,4 +64,5 @@ def site(request: HttpRequest) -> dict[str, object]:
         "is_manager": lambda: _is_manager(request),
         "is_school_staff": lambda: _is_school_staff(request),
         "in_school_ops": lambda: _in_school_ops(request),
+        "is_records_reviewer": lambda: _is_records_reviewer(request),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from openics.core.models import OutboxMessage
 from openics.meetings.models import Distribution, Meeting, MeetingStatus, Participant
+from openics.safeguarding.tests.pdf_text import pdf_text
 
 
 def _client(user: Any) -> Client:
@@ -132,7 +134,9 @@ def test_plan_invite_record_and_send_without_javascript(world: Any) -> None:
     assert sam.post(send_url, send, secure=True).status_code == 302
     (message,) = OutboxMessage.objects.all()
     assert message.to == "dee_dsl@example.org"
-    assert "Weekly check-in" in message.attachments[0]["content"]
+    (attachment,) = message.attachments
+    assert attachment["content_type"] == "application/pdf" and attachment["encoding"] == "base64"
+    assert "Weekly check-in" in pdf_text(base64.b64decode(attachment["content"]))
     copies = {d.recipient: d for d in Distribution.objects.all()}
     assert copies["Dee Tester"].method == "email" and copies["Dee Tester"].outbox == message
     assert copies["Jo Example"].withheld and "Child protection risk" in copies["Jo Example"].withheld_reason

@@ -60,13 +60,13 @@ def test_costs_roll_up_per_plan_and_per_child(world: Any, client_for: Any) -> No
     )
     client = client_for(world.sam_sw)
     page = client.get(reverse("plan-detail", args=[plan.pk]), secure=True)
-    assert page.context["plan_cost"] == "£125.50"
-    assert page.context["child_cost"] == "£175.50"
+    assert page.context["plan_costs"].estimated == "£125.50"
+    assert page.context["child_costs"].estimated == "£175.50"
     listing = client.get(reverse("child-plans", args=[world.amy.pk]), secure=True)
-    assert listing.context["total_cost"] == "£175.50"
+    assert listing.context["costs"].estimated == "£175.50"
     # Dee (the school's DSL) sees plans but not social care ones: her total is the Stage 2 plan's.
     dee = client_for(world.dee_dsl)
-    assert dee.get(reverse("child-plans", args=[world.amy.pk]), secure=True).context["total_cost"] == "£50.00"
+    assert dee.get(reverse("child-plans", args=[world.amy.pk]), secure=True).context["costs"].estimated == "£50.00"
 
 
 @pytest.mark.parametrize("route", ["plan-detail", "plan-history", "plan-compare", "plan-review"])

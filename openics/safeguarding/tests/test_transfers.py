@@ -411,3 +411,35 @@ def test_the_transfer_list_takes_a_fixed_number_of_queries(world, client_for, dj
     with django_assert_max_num_queries(20):
         response = dee.get(reverse("transfer-list"))
     assert response.status_code == 200 and response.content.decode().count("Child3 Example") >= 2
+
+
+def test_a_transfer_answers_the_joiners_request_and_links_to_it(world, client_for):
+    today = timezone.localdate()
+    req = transfers.do_request_file(
+        world.amy, actor=world.dee_dsl, school=world.school, previous_school=world.other_school, joined_on=today
+    )
+    # Riverside sends the file through OpenICS: the request is answered by it.
+    transfer = transfers.do_start_transfer(
+        world.amy, actor=world.oscar_dsl, from_school=world.other_school, to_school=world.school, left_on=today
+    )
+    req.refresh_from_db()
+    assert (req.answer, req.transfer_id, req.answered_by) == ("sent", transfer.pk, world.oscar_dsl)
+    page = client_for(world.dee_dsl).get(reverse("transfer-list")).content.decode()
+    assert reverse("transfer-detail", args=[transfer.pk]) in page and "See the transfer" in page
+    api = client_for(world.dee_dsl).get(f"/api/v1/safeguarding/file-requests/{req.pk}/").json()
+    assert api["transfer"] == transfer.pk
+
+
+def test_file_sent_answered_by_hand_names_the_transfer_that_sent_it(world):
+    today = timezone.localdate()
+    transfer = transfers.do_start_transfer(
+        world.amy, actor=world.oscar_dsl, from_school=world.other_school, to_school=world.school, left_on=today
+    )
+    # Asked for after the file went: the previous school answers "sent".
+    req = transfers.do_request_file(
+        world.amy, actor=world.dee_dsl, school=world.school, previous_school=world.other_school, joined_on=today
+    )
+    assert req.answered_at is None
+    req = transfers.do_answer_request(req, actor=world.oscar_dsl, answer="sent")
+    req.refresh_from_db()
+    assert req.transfer_id == transfer.pk

@@ -1,4 +1,4 @@
-"""Template helpers for GOV.UK form markup and dates."""
+"""Template helpers for GOV.UK form markup, dates and definition labels."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django import forms, template
 from django.utils.safestring import SafeString
 
 from openics.web.forms import GovukDateWidget
+from openics.web.labels import translate_label as _translate_label
 
 register = template.Library()
 
@@ -44,6 +45,13 @@ def govuk_field(field: forms.BoundField) -> SafeString:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def translate_label(value: Any) -> str:
+    """A record definition's or plan type's label in the active language:
+    `{{ section.title|translate_label }}`.  Never for what people typed."""
+    return _translate_label(value)
 
 
 @register.filter
