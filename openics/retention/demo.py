@@ -14,6 +14,9 @@ from openics.core.roles import Role
 from openics.demo.extensions import DemoContext, register_demo_extension
 
 FORMER_PUPILS = (("Jade", "Whitlow"), ("Connor", "Ashby"), ("Mia", "Pendle"))
+# Their LA child IDs: beyond the generator's range, so counts of the
+# generated children can leave them out.
+FORMER_PUPIL_IDS = tuple(f"NC9{i:05d}" for i in range(len(FORMER_PUPILS)))
 
 
 @register_demo_extension("zz_retention")
@@ -38,7 +41,7 @@ def add_retention(ctx: DemoContext) -> None:
     for i, (first, last) in enumerate(FORMER_PUPILS):
         born = dt.date(1998 + i, ctx.rng.randint(1, 12), ctx.rng.randint(1, 28))
         child = Person.objects.create(
-            is_child=True, first_name=first, last_name=last, date_of_birth=born, la_child_id=f"NC9{i:05d}"
+            is_child=True, first_name=first, last_name=last, date_of_birth=born, la_child_id=FORMER_PUPIL_IDS[i]
         )
         Enrolment.objects.create(
             child=child, school=school, started_on=dt.date(born.year + 4, 9, 1), ended_on=dt.date(born.year + 11, 7, 20)

@@ -26,6 +26,11 @@ What it writes:
   joiners' files from their previous schools, one awaiting an answer and
   one answered.
 
+Concerns happen on school days (the half terms the "schools" extension
+gives every school).  This extension runs before that one (extensions run
+in name order), so the transfers' 5-day deadlines are counted in working
+days, the actions' fallback when a school has no terms recorded.
+
 Nothing here is about real people: the pupils are the demo's synthetic
 children and the text is written for the demo.
 """
@@ -769,7 +774,8 @@ def add_safeguarding(ctx: DemoContext) -> None:
     people = Person.objects.in_bulk(sorted(ids))
     writer.classmates = {pk: [people[c] for c in ids] for pk, ids in classmates.items()}
 
-    # The plan of every concern: the newest at each school unread.
+    # The plan of every concern: each school's first pupil's unread (the
+    # last few days), its second's decided (the pupil whose file moves).
     plans: list[_Concern] = []
     for school in schools:
         for i, child_id in enumerate(samples[school.pk]):

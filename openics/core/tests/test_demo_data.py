@@ -28,6 +28,7 @@ from openics.core.roles import Role
 from openics.core.validators import validate_nhs_number, validate_postcode, validate_upn
 from openics.demo import REFERENCE_DATE, demo_password
 from openics.demo.snapshot import canonical_snapshot
+from openics.retention.demo import FORMER_PUPIL_IDS
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,8 @@ def test_same_seed_gives_the_same_people_and_another_seed_does_not():
     first = snapshot_of_load(1)
     second = snapshot_of_load(1)
     other = snapshot_of_load(2)
-    assert len([p for p in first["people"] if p[0] == "True"]) == CHILDREN
+    # The retention demo adds its former pupils to the generated children.
+    assert len([p for p in first["people"] if p[0] == "True"]) == CHILDREN + len(FORMER_PUPIL_IDS)
     for table in ("people", "relationships", "addresses", "involvements", "enrolments", "chronology", "users"):
         assert first[table], table
         assert first[table] == second[table], table
@@ -77,7 +79,7 @@ def test_identifiers_are_valid_and_the_authority_is_in_england(demo):
     assert all(len(s.urn) == 6 and s.urn.isdigit() for s in schools)
     for kind in (OrganisationKind.HEALTH, OrganisationKind.POLICE, OrganisationKind.VOLUNTARY):
         assert Organisation.objects.filter(kind=kind).exists(), kind
-    children = Person.objects.filter(is_child=True)
+    children = Person.objects.filter(is_child=True).exclude(la_child_id__in=FORMER_PUPIL_IDS)
     assert children.count() == CHILDREN
     upns = [c.upn for c in children if c.upn]
     assert len(upns) > CHILDREN // 3
