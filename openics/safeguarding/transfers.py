@@ -451,8 +451,17 @@ def _delete_concerns(ids: list[int]) -> None:
     """The sender's copy of a file sent as a package is destroyed: the
     database's append-only guards are lifted for these rows only."""
 
+    def origins(model: Any, pks: Any) -> Q:
+        return Q(origin_type=model._meta.label_lower, origin_id__in=[str(pk) for pk in pks])
+
     def delete() -> None:
-        ChronologyEntry.objects.filter(origin_type="safeguarding.concern", origin_id__in=[str(i) for i in ids]).delete()
+        # The chronology entries the file made: the concerns', the DSL's
+        # decisions' and the FGM notifications'.
+        ChronologyEntry.objects.filter(
+            origins(Concern, ids)
+            | origins(TriageDecision, TriageDecision.objects.filter(concern_id__in=ids).values_list("pk", flat=True))
+            | origins(FgmNotification, FgmNotification.objects.filter(concern_id__in=ids).values_list("pk", flat=True))
+        ).delete()
         ConcernAddition.objects.filter(concern_id__in=ids).delete()
         TriageDecision.objects.filter(concern_id__in=ids).delete()
         FgmNotification.objects.filter(concern_id__in=ids).delete()

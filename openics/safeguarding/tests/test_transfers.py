@@ -158,6 +158,7 @@ def test_bad_input_gets_a_clear_message(world, client_for, file):
 
 
 def test_the_export_package_holds_the_pdf_and_json_and_receipt_destroys_the_senders_copy(world, client_for, file):
+    assert ChronologyEntry.objects.filter(origin_type="safeguarding.triagedecision").exists()
     dee = client_for(world.dee_dsl)
     response = dee.post(
         reverse("transfer-start", args=[world.amy.pk]),
@@ -215,6 +216,8 @@ def test_the_export_package_holds_the_pdf_and_json_and_receipt_destroys_the_send
     assert not Concern.objects.filter(pk=file.pk).exists()
     assert not ConcernAddition.objects.exists() and not TriageDecision.objects.exists()
     assert not ChronologyEntry.objects.filter(origin_type="safeguarding.concern").exists()
+    # The DSL's decision leaves no entry behind either.
+    assert not ChronologyEntry.objects.filter(origin_type="safeguarding.triagedecision").exists()
     log = FileDestruction.objects.get()
     assert (log.concerns, log.additions, log.decisions) == (1, 1, 1) and log.destroyed_by == world.dee_dsl
     assert "package" in log.how
