@@ -6,13 +6,8 @@ is printed as they wrote it."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-
 from openics.core.models import User
+from openics.web.pdf import render_pdf
 
 from .actions import MeetingRefused
 from .models import Attendance, Meeting, MeetingStatus
@@ -35,38 +30,21 @@ def print_language(spoken: str | None) -> str:
     return language_code(spoken) or "en-gb"
 
 
-@contextlib.contextmanager
-def _language(code: str | None) -> Iterator[None]:
-    if code is None:
-        yield
-        return
-    with translation.override(code):
-        yield
-
-
 def render_record_pdf(meeting: Meeting, *, printed_by: User, language: str | None = None) -> bytes:
     """The record of a held meeting as PDF bytes; in `language` (a code such
     as "cy"), or the active language when None.  Assumes the caller
     checked access to the meeting's child."""
-    from weasyprint import HTML
-
     check_printable(meeting)
     participants = list(meeting.participants.select_related("user"))
-    with _language(language):
-        html = render_to_string(
-            "meetings/pdf/record.html",
-            {
-                "meeting": meeting,
-                "child": meeting.child,
-                "attended": [p for p in participants if p.attendance == Attendance.ATTENDED],
-                "apologies": [p for p in participants if p.attendance == Attendance.APOLOGIES],
-                "absent": [p for p in participants if p.attendance == Attendance.ABSENT],
-                "reports": list(meeting.reports.all()),
-                "actions": list(meeting.actions.all()),
-                "review": meeting.plan_review,
-                "printed_at": timezone.localtime(),
-                "printed_by": printed_by,
-                "lang": (language or translation.get_language() or "en").split("-")[0],
-            },
-        )
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    context = {
+        "meeting": meeting,
+        "child": meeting.child,
+        "attended": [p for p in participants if p.attendance == Attendance.ATTENDED],
+        "apologies": [p for p in participants if p.attendance == Attendance.APOLOGIES],
+        "absent": [p for p in participants if p.attendance == Attendance.ABSENT],
+        "reports": list(meeting.reports.all()),
+        "actions": list(meeting.actions.all()),
+        "review": meeting.plan_review,
+        "printed_by": printed_by,
+    }
+    return render_pdf("meetings/pdf/record.html", context, language=language)

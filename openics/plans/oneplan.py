@@ -20,8 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from openics.core import audit
 from openics.core.chronology import record_event
@@ -34,6 +33,7 @@ from openics.timescales.actions import do_cancel_deadlines, do_create_deadline, 
 from openics.timescales.deadlines import setup_for
 from openics.timescales.errors import TimescaleError
 from openics.timescales.models import Deadline
+from openics.web.pdf import render_pdf
 
 from .actions import PlanRefused, _check_completer, _roles, current_version
 from .models import (
@@ -483,26 +483,12 @@ def one_plan_printable(plan: Plan) -> dict[str, Any]:
 
 def render_one_plan_pdf(plan: Plan, *, language: str, printed_by: User) -> bytes:
     """The family's copy of the One Plan as PDF bytes, in `language`."""
-    from weasyprint import HTML
-
     if plan.plan_type != ONE_PLAN:
         raise PlanRefused("Only a One Plan is printed as a One Plan.", status=409)
     if language not in LANGUAGES:
         raise ValidationError({"language": "Choose English, Welsh or Polish"})
-    shaped = one_plan_printable(plan)
-    with translation.override(language):
-        html = render_to_string(
-            "plans/pdf/one_plan.html",
-            {
-                **shaped,
-                "plan": plan,
-                "child": plan.child,
-                "printed_at": timezone.localtime(),
-                "printed_by": printed_by,
-                "lang": language.split("-")[0],
-            },
-        )
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    context = {**one_plan_printable(plan), "plan": plan, "child": plan.child, "printed_by": printed_by}
+    return render_pdf("plans/pdf/one_plan.html", context, language=language)
 
 
 def one_plan_filename(plan: Plan, language: str) -> str:

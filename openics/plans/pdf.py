@@ -18,13 +18,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from openics.core.models import OutboxMessage, Person, Relationship, RelationshipKind, User
 from openics.meetings.actions import distribution_for, do_record_distribution
 from openics.meetings.models import DeliveryMethod, Distribution
+from openics.web.pdf import render_pdf
 
 from .actions import PlanRefused
 from .models import PlanVersion, VersionStatus
@@ -125,26 +125,18 @@ def check_copyable(version: PlanVersion) -> None:
 
 def render_plan_pdf(version: PlanVersion, *, language: str, printed_by: User) -> bytes:
     """The family copy of an agreed version as PDF bytes, in `language`."""
-    from weasyprint import HTML
-
     check_copyable(version)
     if language not in LANGUAGES:
         raise ValidationError({"language": "Choose English, Welsh or Polish"})
     plan = version.plan
-    with translation.override(language):
-        html = render_to_string(
-            "plans/pdf/plan.html",
-            {
-                "plan": plan,
-                "child": plan.child,
-                "version": version,
-                "content": printable(version),
-                "printed_at": timezone.localtime(),
-                "printed_by": printed_by,
-                "lang": language.split("-")[0],
-            },
-        )
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    context = {
+        "plan": plan,
+        "child": plan.child,
+        "version": version,
+        "content": printable(version),
+        "printed_by": printed_by,
+    }
+    return render_pdf("plans/pdf/plan.html", context, language=language)
 
 
 def pdf_filename(version: PlanVersion, language: str) -> str:

@@ -26,7 +26,6 @@ from openics.core.roles import Role
 
 from . import coverage, schedule
 from .models import (
-    OPEN_STATUSES,
     Destruction,
     LegalHold,
     RecordedDate,
@@ -55,16 +54,9 @@ class RetentionRefused(ValueError):
 # ---------------------------------------------------------------- who reviews
 
 
-def may_review(user: User, cls: schedule.RetentionClass, holder_id: int | None) -> bool:
-    ctx = staff_context(user)
-    roles = {REVIEWER_ROLES[name] for name in cls.reviewers}
-    if cls.holder == "school":
-        return holder_id is not None and any(holder_id in ctx.schools(role) for role in roles)
-    return bool(ctx.roles & roles)
-
-
 def reviewable_filter(user: User) -> Q:
-    """The reviews `user` may see and decide: one line per class."""
+    """The reviews `user` may see and decide, one line per class: the one
+    place that says who reviews what."""
     ctx = staff_context(user)
     allowed = Q(pk__in=[])
     for cls in schedule.classes().values():
@@ -84,12 +76,6 @@ def is_records_reviewer(user: User) -> bool:
     if ctx.roles & AUTHORITY_REVIEWERS:
         return True
     return bool(ctx.schools(Role.DSL, Role.HEADTEACHER))
-
-
-def may_place_holds(user: User) -> bool:
-    """Legal holds are placed by the authority's records managers and
-    service managers, and by a school's DSL or headteacher."""
-    return is_records_reviewer(user)
 
 
 def may_manage_authority_records(user: User) -> bool:
@@ -426,14 +412,35 @@ def _subject_of(review: RetentionReview) -> Subject:
     )
 
 
+def held_counts(review: RetentionReview) -> list[tuple[str, int]]:
+    """What the subject still holds, by kind of row: one count per model of
+    its class, whatever the number of rows."""
+    subject = _subject_of(review)
+    counts = []
+    for entry in coverage.entries(review.class_id):
+        if entry.child or subject.root_id is not None:
+            n = _rows(entry, subject).count()
+            if n:
+                counts.append((str(entry.model_class._meta.verbose_name_plural), n))
+    return counts
+
+
 def _has_rows(review: RetentionReview) -> bool:
     subject = _subject_of(review)
     return any(_rows(e, subject).exists() for e in coverage.entries(review.class_id) if e.child or subject.root_id)
 
 
 def _finish(review: RetentionReview, status: str, *, blocked_reason: str = "") -> None:
+    """The run closes or holds back a review: the status, and its audit event."""
     RetentionReview.objects.filter(pk=review.pk).update(
         status=status, blocked_reason=blocked_reason[:500], finished_at=timezone.now(), version=models.F("version") + 1
+    )
+    audit.record(
+        f"retention_review_{status}",
+        object_type="retention.retentionreview",
+        object_id=str(review.pk),
+        child_id=review.child_ref,
+        detail={"class": review.class_id},
     )
 
 
@@ -737,6 +744,3 @@ def do_record_adoption_order(child: Person, *, actor: User, on: dt.date, source:
         )
         audit.record("retention_date_recorded", user=actor, obj=fact, child_id=child.pk)
     return fact
-
-
-OPEN = OPEN_STATUSES

@@ -132,21 +132,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def _review_page(
     request: HttpRequest, review: RetentionReview, form: DecisionForm | None = None, status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
     cls = schedule.get(review.class_id)
     holds = list(
         LegalHold.objects.covering(review.child_ref, review.class_id).select_related("placed_by")
         if review.child_ref
         else []
     )
-    counts: list[tuple[str, int]] = []
-    if review.is_open:
-        subject = actions._subject_of(review)
-        for entry in actions.coverage.entries(review.class_id):
-            if entry.child or subject.root_id is not None:
-                n = actions._rows(entry, subject).count()
-                if n:
-                    counts.append((str(entry.model_class._meta.verbose_name_plural), n))
+    counts = actions.held_counts(review) if review.is_open else []
     form = form or DecisionForm(initial={"version": review.version})
     return render(
         request,
@@ -157,7 +149,8 @@ def _review_page(
             "holds": holds,
             "counts": counts,
             "form": form,
-            "may_decide": review.is_open and actions.may_review(user, cls, review.holder_id),
+            # The review was found through `reviewable_filter`: whoever reads it may decide it.
+            "may_decide": review.is_open,
             "destruction": getattr(review, "destruction", None) if review.status == ReviewStatus.DESTROYED else None,
         },
         status=status,

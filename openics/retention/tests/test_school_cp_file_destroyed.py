@@ -8,6 +8,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from openics.core.models import AuditEvent, ChronologyEntry
 from openics.retention.actions import do_retention_run
@@ -162,3 +164,24 @@ def test_another_schools_dsl_and_a_teacher_cannot_see_the_review(world, former_p
     # (one test client: each call signs it in as someone else)
     assert client_for(world.tom_teacher).get("/retention/", secure=True).status_code == 404
     assert AuditEvent.objects.filter(action="retention_review_view", outcome="denied").exists()
+
+
+def test_the_review_queue_takes_a_fixed_number_of_queries(world, cp_file, client_for, django_assert_num_queries):
+    from openics.core import testing as t
+
+    def pupils(n: int, start: int) -> None:
+        for i in range(n):
+            child = t.make_child("Old", f"Pupil{start + i}", date_of_birth=dt.date(1995, 1, 1 + i))
+            cp_file(child)
+
+    client = client_for(world.dee_dsl)
+    pupils(1, 0)
+    do_retention_run(today=TODAY)
+    client.get("/retention/", secure=True)  # warm the session and caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/retention/", secure=True).status_code == 200
+    pupils(4, 10)
+    do_retention_run(today=TODAY)
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get("/retention/", secure=True).content.decode()
+    assert page.count("Old Pupil") == 5

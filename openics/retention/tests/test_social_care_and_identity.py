@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from openics.core import testing as t
-from openics.core.models import ChronologyEntry, Notification, Person
+from openics.core.models import AuditEvent, ChronologyEntry, Notification, Person
 from openics.plans import actions as plan_actions
 from openics.plans.models import Plan, PlanVersion
 from openics.plans.tests.factories import agreed_plan
@@ -99,6 +99,7 @@ def test_social_care_first_then_identity(world, grown_up, rita_records, client_f
     identity.refresh_from_db()
     assert identity.status == ReviewStatus.BLOCKED
     assert "Children's social care case record" in identity.blocked_reason
+    assert AuditEvent.objects.filter(action="retention_review_blocked", child_id=grown_up.pk).exists()
     assert Person.objects.filter(pk=grown_up.pk).exists()
 
     assert decide(client, social, decision="destroy", reason="Reviewed: closed 2008").status_code == 302
